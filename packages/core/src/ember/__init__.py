@@ -1,0 +1,23 @@
+"""ember: a deep learning framework on NumPy/CuPy that mirrors PyTorch's API (``import ember as torch``)."""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from ._dtype import (dtype, bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
+                     complex64, complex128, half, float, double, short, int, long, cfloat, cdouble,
+                     get_default_dtype, set_default_dtype, promote_types, result_type, can_cast, finfo, iinfo)
+from ._device import device
+from ._tensor import Tensor, Size
+from . import ops as _ops  # attaches methods to Tensor
+from .ops.creation import *  # noqa: F401,F403
+from .ops.elementwise import *  # noqa: F401,F403
+from .ops.reduction import *  # noqa: F401,F403
+from .ops.shape import *  # noqa: F401,F403
+from .ops.linalg import matmul  # noqa: F401
+from .ops.indexing import index_put  # noqa: F401
+from ._tensor_str import set_printoptions
+from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
+                                 is_inference_mode_enabled)
+from . import autograd, cuda
+
+del annotations

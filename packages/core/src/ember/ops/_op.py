@@ -1,0 +1,284 @@
+"""The one op pattern: forward on arrays, backward in ember ops, machinery shared by all ops.
+
+NOTE [ op pattern ]: an op is a subclass of ``Op``. It declares
+  * ``forward(ctx, xp, *arrays, **params)``: computes with the array module ``xp`` (numpy or cupy) and may
+    store non-tensor facts on ``ctx`` (``ctx.dim = dim``). ``ctx`` is a null object on the no-grad path, so
+    forward never branches on grad mode;
+  * ``save_inputs`` (indices of inputs backward reads through ``ctx.inputs``) and ``save_output``
+    (backward reads ``ctx.output``), so only what backward needs is kept alive;
+  * ``backward(ctx, *grads)``: written in ember ops, one gradient per input, so ``create_graph`` works.
+The machinery here does everything else once: dtype promotion, scalar wrapping, device checks, the
+no-grad fast path (no node is built), broadcasting's gradient reduction, saved-tensor version checks.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._dtype import from_numpy_dtype, get_default_dtype, result_type, scalar_result, _Default
+from ..autograd.grad_mode import GradMode
+from ..autograd.graph import Node, edge_of, _FREED
+
+_ndarray = np.ndarray
+_generic = np.generic
+_SCALARS = (bool, int, float, complex)
+
+
+class _NullCtx:
+    """Stands in for the node on the no-grad path; swallows what forward stores."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name, value):
+        pass
+
+
+NULL = _NullCtx()
+
+
+class Op(Node):
+    save_inputs: tuple = ()
+    save_output: bool = False
+    nondiff_outputs: tuple = ()
+    #: int/bool inputs are computed in the default float dtype (true division, exp of ints, ...)
+    int_to_float: bool = False
+    #: the output shares the input's storage (view, slicing, transpose...): it shares the version counter
+    is_view: bool = False
+
+    def name(self) -> str:
+        return type(self).__name__ + "Backward0"
+
+    # -- saved values ----------------------------------------------------------------------------------
+    @property
+    def inputs(self):
+        saved = self._saved
+        if saved is _FREED:
+            _raise_freed()
+        ins, versions = saved[0], saved[1]
+        for t, v in zip(ins, versions):
+            if v is not None:
+                vc = t._vc
+                cur = vc[0] if vc is not None else 0
+                if cur != v:
+                    _raise_modified(self, t, v, cur)
+        return ins
+
+    @property
+    def output(self):
+        saved = self._saved
+        if saved is _FREED:
+            _raise_freed()
+        arr, box, v = saved[2]
+        if box[0] != v:
+            _raise_modified(self, None, v, box[0])
+        from .._tensor import Tensor  # noqa: PLC0415
+
+        t = Tensor._wrap(arr)
+        if GradMode.enabled:  # create_graph: the output is connected to this very node
+            t._rg = True
+            t._grad_fn = self
+            t._out_nr = 0
+        return t
+
+    @property
+    def saved_tensors(self):
+        return self.inputs
+
+    def backward(self, *grads):
+        raise RuntimeError(f"the derivative for '{type(self).__name__}' is not implemented")
+
+
+def _raise_freed():
+    raise RuntimeError(
+        "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+        "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+        "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+        "if you need to access saved tensors after calling backward.")
+
+
+def _raise_modified(node, t, saved_v, cur_v):
+    desc = f"[{t.type_name()} {list(t.shape)}]" if t is not None else "its output"
+    raise RuntimeError(
+        f"one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"{desc}, which is output 0 of {node.name()}, is at version {cur_v}; expected version {saved_v} instead. "
+        f"Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
+        f"torch.autograd.set_detect_anomaly(True).")
+
+
+# -- wrapping -----------------------------------------------------------------------------------------
+def _xp_of(a):
+    if a.__class__ is _ndarray:
+        return np
+    from .._device import backend_of  # noqa: PLC0415
+
+    return backend_of(a).xp
+
+
+def _finish(cls, node, ts, outs, Tensor, params=None):
+    """Wrap forward's result(s); link a node when ``node`` is not None."""
+    if cls.is_view:
+        spec = (cls, params)
+        src = ts[0]
+        wrap = lambda a: src._make_view(a, spec)  # noqa: E731
+    else:
+        wrap = Tensor._wrap
+    if outs.__class__ is tuple:
+        res = tuple(wrap(o if o.__class__ is _ndarray else _as_array(o)) for o in outs)
+    else:
+        res = wrap(outs if outs.__class__ is _ndarray else _as_array(outs))
+    if node is None:
+        return res
+    edges = []
+    in_meta = []
+    for t in ts:
+        if t.__class__ is Tensor or isinstance(t, Tensor):
+            e = edge_of(t)
+            edges.append(e)
+            in_meta.append((t._data.shape, t._data.dtype) if e is not None else None)
+        else:
+            edges.append(None)
+            in_meta.append(None)
+    outs_t = res if res.__class__ is tuple else (res,)
+    nondiff = cls.nondiff_outputs
+    out_meta = tuple(None if i in nondiff else (o._data.shape, from_numpy_dtype(o._data.dtype), _xp_of(o._data))
+                     for i, o in enumerate(outs_t)) if res.__class__ is tuple else None
+    node._init_node(tuple(edges), tuple(in_meta), out_meta)
+    si = cls.save_inputs
+    saved_out = None
+    if cls.save_output:
+        o = outs_t[0]
+        box = o._vc
+        if box is None:
+            box = o._vc = [0]
+        saved_out = (o._data, box, box[0])
+    if si or saved_out is not None:
+        ins = tuple(ts[i] if i in si else None for i in range(len(ts))) if si else ()
+        versions = tuple((t._vc[0] if t._vc is not None else 0) if (t is not None and hasattr(t, "_vc")) else None
+                         for t in ins)
+        node._saved = (ins, versions, saved_out)
+    for i, o in enumerate(outs_t):
+        if i not in nondiff and o._data.dtype.kind in "fcV":
+            o._rg = True
+            o._grad_fn = node
+            o._out_nr = i
+    return res
+
+
+def _as_array(o):
+    if isinstance(o, _generic):
+        return np.asarray(o)
+    if isinstance(o, _SCALARS):
+        return np.asarray(o)
+    return o
+
+
+def apply(cls, *ts, **params):
+    """Run op ``cls`` on tensors ``ts`` (already tensors; scalars allowed where the op accepts them)."""
+    from .._tensor import Tensor  # noqa: PLC0415
+
+    t0 = ts[0]
+    arrays = [t._data if isinstance(t, Tensor) else t for t in ts]
+    a0 = arrays[0]
+    xp = np if a0.__class__ is _ndarray else _xp_of(a0)
+    if cls.int_to_float and a0.dtype.kind in "biu":
+        arrays[0] = a0 = a0.astype(_Default.dtype.np)
+    if GradMode.enabled and any(isinstance(t, Tensor) and t._rg for t in ts):
+        node = cls.__new__(cls)
+        return _finish(cls, node, ts, cls.forward(node, xp, *arrays, **params), Tensor, params)
+    return _finish(cls, None, ts, cls.forward(NULL, xp, *arrays, **params), Tensor, params)
+
+
+def binary(cls, a, b, **params):
+    """Elementwise binary op with torch's promotion; ``a`` is a Tensor, ``b`` a Tensor or scalar."""
+    from .._tensor import Tensor  # noqa: PLC0415
+
+    ad = a._data
+    if b.__class__ is Tensor or isinstance(b, Tensor):
+        bd = b._data
+        if ad.dtype is not bd.dtype and ad.dtype != bd.dtype:
+            rd = result_type(a, b)
+            if cls.int_to_float and rd._cat < 2:
+                rd = _Default.dtype
+            if ad.dtype != rd.np:
+                ad = ad.astype(rd.np)
+            if bd.dtype != rd.np:
+                bd = bd.astype(rd.np)
+        elif cls.int_to_float and ad.dtype.kind in "biu":
+            ad = ad.astype(_Default.dtype.np)
+            bd = bd.astype(_Default.dtype.np)
+        if ad.__class__ is not bd.__class__:
+            _check_same_device(a, b)
+        grad = GradMode.enabled and (a._rg or b._rg)
+    elif isinstance(b, _SCALARS) or isinstance(b, _generic):
+        rd = scalar_result(from_numpy_dtype(ad.dtype), b)
+        if cls.int_to_float and rd._cat < 2:
+            rd = _Default.dtype
+        if rd.np != ad.dtype:
+            ad = ad.astype(rd.np)
+        bd = b if not isinstance(b, _generic) else b.item()
+        if rd._cat < 2 and isinstance(bd, int) and not isinstance(bd, bool):
+            bd = _wrap_int(bd, rd)
+        grad = GradMode.enabled and a._rg
+    else:
+        from .creation import tensor  # noqa: PLC0415
+
+        return binary(cls, a, tensor(b, device=a.device), **params)
+    xp = np if ad.__class__ is _ndarray else _xp_of(ad)
+    if grad:
+        node = cls.__new__(cls)
+        try:
+            out = cls.forward(node, xp, ad, bd, **params)
+        except ValueError as e:
+            _broadcast_error(cls, a, b, e)
+        return _finish(cls, node, (a, b), out, Tensor)
+    try:
+        out = cls.forward(NULL, xp, ad, bd, **params)
+    except ValueError as e:
+        _broadcast_error(cls, a, b, e)
+    t = Tensor._wrap(out if out.__class__ is _ndarray else _as_array(out))
+    return t
+
+
+def _wrap_int(v: int, rd):
+    """Python ints wrap into the tensor's integer type like torch (no OverflowError from NumPy)."""
+    info = np.iinfo(rd.np) if rd.np.kind in "iu" else None
+    if info is not None and not (info.min <= v <= info.max):
+        return rd.np.type(v & ((1 << (8 * rd.itemsize)) - 1)) if rd.np.kind == "u" else \
+            np.array(v & ((1 << 64) - 1), dtype=np.uint64).astype(rd.np)[()]
+    return v
+
+
+def _check_same_device(a, b):
+    if a.ndim == 0 or b.ndim == 0:
+        return
+    raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
+                       f"{a.device} and {b.device}!")
+
+
+def _broadcast_error(cls, a, b, err):
+    from .._tensor import Tensor  # noqa: PLC0415
+
+    sa = list(a.shape)
+    sb = list(b.shape) if isinstance(b, Tensor) else []
+    if "broadcast" in str(err):
+        na, nb = len(sa), len(sb)
+        n = max(na, nb)
+        for i in range(1, n + 1):
+            x = sa[-i] if i <= na else 1
+            y = sb[-i] if i <= nb else 1
+            if x != y and x != 1 and y != 1:
+                raise RuntimeError(f"{cls.__name__.lower()}: The size of tensor a ({x}) must match the size of "
+                                   f"tensor b ({y}) at non-singleton dimension {n - i}; shapes {sa} and {sb}") \
+                    from None
+    raise err
+
+
+def unbroadcast_shape(*shapes):
+    """Broadcast shapes with torch's error."""
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise RuntimeError(f"shape mismatch: objects cannot be broadcast to a single shape: "
+                           f"{[list(s) for s in shapes]}") from None
+
+
+__all__ = ["Op", "apply", "binary", "NULL", "get_default_dtype"]
