@@ -18,6 +18,6 @@ from .ops.indexing import index_put  # noqa: F401
 from ._tensor_str import set_printoptions
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled)
-from . import autograd, cuda
+from . import autograd, cuda, nn
 
 del annotations

@@ -1,0 +1,1 @@
+"""ember.nn.init (mirrors torch.nn.init)."""

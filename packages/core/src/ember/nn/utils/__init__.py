@@ -1,0 +1,1 @@
+"""ember.nn.utils (mirrors torch.nn.utils)."""

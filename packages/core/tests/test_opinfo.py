@@ -1,0 +1,196 @@
+"""Generic tests driven by the OpInfo table: forward vs NumPy, gradcheck, gradgradcheck, errors, torch parity."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ember
+from opinfo import all_ops
+from opinfo.base import NonContig
+
+OPS = all_ops()
+
+
+def _to_ember(arg, requires_grad):
+    if isinstance(arg, NonContig):
+        a = arg.array
+        # build a transposed-storage copy, then transpose back: same values, non-contiguous strides
+        if a.ndim >= 2:
+            t = ember.tensor(np.ascontiguousarray(a.swapaxes(-1, -2))).transpose(-1, -2)
+        elif a.ndim == 1:
+            t = ember.tensor(np.repeat(a, 2))[::2]
+        else:
+            t = ember.tensor(a)
+        t = t.detach()
+        assert a.ndim < 1 or not t.is_contiguous() or a.size <= 1
+        if requires_grad and a.dtype.kind in "fc":
+            t.requires_grad_(True)
+        return t
+    if isinstance(arg, np.ndarray):
+        t = ember.tensor(arg)
+        if requires_grad and arg.dtype.kind in "fc":
+            t.requires_grad_(True)
+        return t
+    if isinstance(arg, (list, tuple)) and arg and all(isinstance(x, (np.ndarray, NonContig)) for x in arg):
+        return type(arg)(_to_ember(x, requires_grad) for x in arg)
+    return arg
+
+
+def _to_numpy(arg):
+    if isinstance(arg, NonContig):
+        return arg.array
+    if isinstance(arg, (list, tuple)) and arg and all(isinstance(x, (np.ndarray, NonContig)) for x in arg):
+        return type(arg)(_to_numpy(x) for x in arg)
+    return arg
+
+
+def _out_arrays(out):
+    if isinstance(out, ember.Tensor):
+        return [out.detach().numpy()]
+    if isinstance(out, (tuple, list)):
+        res = []
+        for o in out:
+            res.extend(_out_arrays(o))
+        return res
+    return [np.asarray(out)]
+
+
+def _cases(kind):
+    cases = []
+    for op in OPS:
+        if kind == "forward" and op.ref is None:
+            continue
+        if kind in ("grad", "gradgrad") and not getattr(op, kind):
+            continue
+        if kind == "errors" and op.errors is None:
+            continue
+        dtypes = op.dtypes if kind in ("forward", "parity") else (np.float64,)
+        if kind == "errors":
+            cases.append(pytest.param(op, None, id=op.name))
+            continue
+        for dt in dtypes:
+            if kind in ("grad", "gradgrad") and np.dtype(dt).kind not in "fc":
+                continue
+            cases.append(pytest.param(op, dt, id=f"{op.name}-{np.dtype(dt).name}"))
+    return cases
+
+
+def _float_args(args):
+    return [a for a in args if isinstance(a, ember.Tensor) and a.requires_grad]
+
+
+@pytest.mark.parametrize("op,dtype", _cases("forward"))
+def test_forward_matches_numpy(op, dtype):
+    if op.nondeterministic:
+        pytest.skip("random op: distribution tests live elsewhere")
+    for s in op.samples(dtype):
+        args = [_to_ember(a, False) for a in s.args]
+        out = op.op(*args, **s.kwargs)
+        if op.output_process:
+            out = op.output_process(out)
+        ref = op.ref(*[_to_numpy(a) for a in s.args], **s.kwargs)
+        got, exp = _out_arrays(out), _out_arrays(ref)
+        assert len(got) == len(exp), s.name
+        tol = dict(atol=op.atol, rtol=op.rtol) if np.dtype(dtype) != np.float16 else dict(atol=1e-2, rtol=1e-2)
+        for g, e in zip(got, exp):
+            assert g.shape == np.shape(e), f"{op.name} {s.name}: shape {g.shape} != {np.shape(e)}"
+            np.testing.assert_allclose(g.astype(np.float64) if g.dtype.kind != "c" else g, e, equal_nan=True,
+                                       err_msg=f"{op.name} {s.name}", **tol)
+
+
+def _scalar_fn(op, args, kwargs):
+    def f(*xs):
+        it = iter(xs)
+        full = [next(it) if (isinstance(a, ember.Tensor) and a.requires_grad) else a for a in args]
+        out = op.op(*full, **kwargs)
+        if op.output_process:
+            out = op.output_process(out)
+        return out
+    return f
+
+
+@pytest.mark.parametrize("op,dtype", _cases("grad"))
+def test_gradcheck(op, dtype):
+    for s in op.samples(dtype):
+        args = [_to_ember(a, True) for a in s.args]
+        inputs = _float_args(args)
+        if not inputs:
+            continue
+        assert ember.autograd.gradcheck(_scalar_fn(op, args, s.kwargs), tuple(inputs), atol=op.grad_atol), s.name
+
+
+@pytest.mark.parametrize("op,dtype", _cases("gradgrad"))
+def test_gradgradcheck(op, dtype):
+    for s in op.samples(dtype)[:2]:
+        args = [_to_ember(a, True) for a in s.args]
+        inputs = _float_args(args)
+        if not inputs:
+            continue
+        assert ember.autograd.gradgradcheck(_scalar_fn(op, args, s.kwargs), tuple(inputs), atol=op.grad_atol), \
+            s.name
+
+
+@pytest.mark.parametrize("op,dtype", _cases("errors"))
+def test_error_inputs(op, dtype):
+    for e in op.errors():
+        args = [_to_ember(a, False) for a in e.sample.args]
+        with pytest.raises(e.error_type, match=e.match):
+            op.op(*args, **e.sample.kwargs)
+
+
+def _to_torch(torch, arg, requires_grad):
+    if isinstance(arg, NonContig):
+        arg = arg.array
+    if isinstance(arg, np.ndarray):
+        t = torch.from_numpy(arg.copy())
+        if requires_grad and arg.dtype.kind in "fc":
+            t.requires_grad_(True)
+        return t
+    if isinstance(arg, (list, tuple)) and arg and all(isinstance(x, (np.ndarray, NonContig)) for x in arg):
+        return type(arg)(_to_torch(torch, x, requires_grad) for x in arg)
+    return arg
+
+
+@pytest.mark.parametrize("op,dtype", _cases("parity"))
+def test_torch_parity(op, dtype):
+    torch = pytest.importorskip("torch")
+    top = op.resolve_torch(torch)
+    if top is None:
+        pytest.skip(f"{op.name} has no torch counterpart to compare")
+    if op.nondeterministic:
+        pytest.skip("random op")
+    for s in op.samples(dtype):
+        eargs = [_to_ember(a, True) for a in s.args]
+        targs = [_to_torch(torch, a, True) for a in s.args]
+        tkw = {k: (_to_torch(torch, v, False) if isinstance(v, np.ndarray) else
+                   (getattr(torch, v.name) if isinstance(v, ember.dtype) else v)) for k, v in s.kwargs.items()}
+        eout = op.op(*eargs, **s.kwargs)
+        tout = top(*targs, **tkw)
+        if op.output_process:
+            eout, tout = op.output_process(eout), op.output_process(tout)
+        eouts = eout if isinstance(eout, (tuple, list)) else [eout]
+        touts = tout if isinstance(tout, (tuple, list)) else [tout]
+        tol = dict(atol=op.atol, rtol=op.rtol)
+        for e, t in zip(eouts, touts):
+            if not isinstance(t, torch.Tensor):
+                continue
+            np.testing.assert_allclose(e.detach().numpy().astype(np.float64) if e.dtype != ember.complex64 and
+                                       e.dtype != ember.complex128 else e.detach().numpy(),
+                                       t.detach().numpy(), equal_nan=True, err_msg=f"{op.name} {s.name}", **tol)
+            assert str(e.dtype).split(".")[1] == str(t.dtype).split(".")[1], f"{op.name}: dtype {e.dtype} vs {t.dtype}"
+        # backward parity on the first float output
+        e0, t0 = eouts[0], touts[0]
+        if not (isinstance(t0, torch.Tensor) and t0.requires_grad and e0.requires_grad):
+            continue
+        rng = np.random.default_rng(1)
+        g = rng.standard_normal(tuple(t0.shape)).astype(t0.detach().numpy().dtype)
+        ein = _float_args(eargs)
+        tin = [t for t in targs if isinstance(t, torch.Tensor) and t.requires_grad]
+        egs = ember.autograd.grad(e0, ein, ember.tensor(g), allow_unused=True)
+        tgs = torch.autograd.grad(t0, tin, torch.from_numpy(g), allow_unused=True)
+        for eg, tg in zip(egs, tgs):
+            if tg is None:
+                continue
+            assert eg is not None, f"{op.name}: ember gives no gradient where torch does"
+            np.testing.assert_allclose(eg.numpy(), tg.numpy(), err_msg=f"{op.name} {s.name} grad",
+                                       atol=max(op.atol, 1e-4) * 10, rtol=op.rtol * 10)
