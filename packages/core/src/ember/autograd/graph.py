@@ -32,17 +32,25 @@ class AnomalyMode:
 class Node:
     """A recorded operation. Subclasses define ``backward(self, *grads)`` returning one grad per input."""
 
-    __slots__ = ("next_functions", "_saved", "_seq", "_in_meta", "_out_meta", "_hooks", "_pre_hooks",
-                 "_tensor_hooks", "_trace", "__dict__", "__weakref__")
+    # NOTE [ node attributes ]: only what every node sets lives in slots; rarely-set attributes (hooks, the
+    # anomaly trace, multi-output metadata, saved values) default to None at class level so that building a
+    # node costs three attribute stores on the hot path.
+    __slots__ = ("next_functions", "_seq", "_in_meta", "__dict__", "__weakref__")
+    _saved = None
+    _out_meta = None
+    _hooks = None
+    _pre_hooks = None
+    _tensor_hooks = None
+    _trace = None
 
     def _init_node(self, edges, in_meta, out_meta):
         self.next_functions = edges
         self._in_meta = in_meta
-        self._out_meta = out_meta
+        if out_meta is not None:
+            self._out_meta = out_meta
         self._seq = next(_seq)
-        self._saved = None
-        self._hooks = self._pre_hooks = self._tensor_hooks = None
-        self._trace = traceback.format_stack()[:-3] if AnomalyMode.enabled else None
+        if AnomalyMode.enabled:
+            self._trace = traceback.format_stack()[:-3]
 
     def name(self) -> str:
         return type(self).__name__

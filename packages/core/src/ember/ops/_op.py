@@ -16,7 +16,9 @@ import numpy as np
 
 from .._dtype import from_numpy_dtype, get_default_dtype, result_type, scalar_result, _Default
 from ..autograd.grad_mode import GradMode
-from ..autograd.graph import Node, edge_of, _FREED
+import traceback
+
+from ..autograd.graph import Node, edge_of, grad_accumulator, _FREED, _seq, AnomalyMode
 
 _ndarray = np.ndarray
 _generic = np.generic
@@ -120,7 +122,7 @@ def _finish(cls, node, ts, outs, Tensor, params=None):
         src = ts[0]
         wrap = lambda a: src._make_view(a, spec)  # noqa: E731
     else:
-        wrap = Tensor._wrap
+        wrap = _wrap
     if outs.__class__ is tuple:
         res = tuple(wrap(o if o.__class__ is _ndarray else _as_array(o)) for o in outs)
     else:
@@ -131,36 +133,41 @@ def _finish(cls, node, ts, outs, Tensor, params=None):
     in_meta = []
     for t in ts:
         if t.__class__ is Tensor or isinstance(t, Tensor):
-            e = edge_of(t)
-            edges.append(e)
-            in_meta.append((t._data.shape, t._data.dtype) if e is not None else None)
-        else:
-            edges.append(None)
-            in_meta.append(None)
-    outs_t = res if res.__class__ is tuple else (res,)
+            if t._rg:
+                fn = t._grad_fn
+                edges.append((fn, t._out_nr) if fn is not None else (grad_accumulator(t), 0))
+                in_meta.append((t._data.shape, t._data.dtype))
+                continue
+        edges.append(None)
+        in_meta.append(None)
+    multi = res.__class__ is tuple
+    outs_t = res if multi else (res,)
     nondiff = cls.nondiff_outputs
     out_meta = tuple(None if i in nondiff else (o._data.shape, from_numpy_dtype(o._data.dtype), _xp_of(o._data))
-                     for i, o in enumerate(outs_t)) if res.__class__ is tuple else None
+                     for i, o in enumerate(outs_t)) if multi else None
     node._init_node(tuple(edges), tuple(in_meta), out_meta)
-    si = cls.save_inputs
-    saved_out = None
-    if cls.save_output:
-        o = outs_t[0]
-        box = o._vc
-        if box is None:
-            box = o._vc = [0]
-        saved_out = (o._data, box, box[0])
-    if si or saved_out is not None:
-        ins = tuple(ts[i] if i in si else None for i in range(len(ts))) if si else ()
-        versions = tuple((t._vc[0] if t._vc is not None else 0) if (t is not None and hasattr(t, "_vc")) else None
-                         for t in ins)
-        node._saved = (ins, versions, saved_out)
+    if cls.save_inputs or cls.save_output:
+        _save(cls, node, ts, outs_t[0])
     for i, o in enumerate(outs_t):
         if i not in nondiff and o._data.dtype.kind in "fcV":
             o._rg = True
             o._grad_fn = node
             o._out_nr = i
     return res
+
+
+def _save(cls, node, ts, out):
+    si = cls.save_inputs
+    saved_out = None
+    if cls.save_output:
+        box = out._vc
+        if box is None:
+            box = out._vc = [0]
+        saved_out = (out._data, box, box[0])
+    ins = tuple(ts[i] if i in si else None for i in range(len(ts))) if si else ()
+    versions = tuple((t._vc[0] if t._vc is not None else 0) if (t is not None and hasattr(t, "_vc")) else None
+                     for t in ins)
+    node._saved = (ins, versions, saved_out)
 
 
 def _as_array(o):
@@ -173,7 +180,6 @@ def _as_array(o):
 
 def apply(cls, *ts, **params):
     """Run op ``cls`` on tensors ``ts`` (already tensors; scalars allowed where the op accepts them)."""
-    from .._tensor import Tensor  # noqa: PLC0415
 
     t0 = ts[0]
     arrays = [t._data if isinstance(t, Tensor) else t for t in ts]
@@ -189,7 +195,6 @@ def apply(cls, *ts, **params):
 
 def binary(cls, a, b, **params):
     """Elementwise binary op with torch's promotion; ``a`` is a Tensor, ``b`` a Tensor or scalar."""
-    from .._tensor import Tensor  # noqa: PLC0415
 
     ad = a._data
     if b.__class__ is Tensor or isinstance(b, Tensor):
@@ -223,18 +228,41 @@ def binary(cls, a, b, **params):
 
         return binary(cls, a, tensor(b, device=a.device), **params)
     xp = np if ad.__class__ is _ndarray else _xp_of(ad)
-    if grad:
-        node = cls.__new__(cls)
+    if not grad:
         try:
-            out = cls.forward(node, xp, ad, bd, **params)
+            out = cls.forward(NULL, xp, ad, bd, **params)
         except ValueError as e:
             _broadcast_error(cls, a, b, e)
-        return _finish(cls, node, (a, b), out, Tensor)
+        return _wrap(out if out.__class__ is _ndarray else _as_array(out))
+    node = cls.__new__(cls)
     try:
-        out = cls.forward(NULL, xp, ad, bd, **params)
+        out = cls.forward(node, xp, ad, bd, **params)
     except ValueError as e:
         _broadcast_error(cls, a, b, e)
-    t = Tensor._wrap(out if out.__class__ is _ndarray else _as_array(out))
+    t = _wrap(out if out.__class__ is _ndarray else _as_array(out))
+    # inlined _finish for two inputs (the hottest path in training loops)
+    if a._rg:
+        fn = a._grad_fn
+        ea = (fn, a._out_nr) if fn is not None else (grad_accumulator(a), 0)
+        ma = (a._data.shape, a._data.dtype)
+    else:
+        ea = ma = None
+    if (b.__class__ is Tensor or isinstance(b, Tensor)) and b._rg:
+        fn = b._grad_fn
+        eb = (fn, b._out_nr) if fn is not None else (grad_accumulator(b), 0)
+        mb = (b._data.shape, b._data.dtype)
+    else:
+        eb = mb = None
+    node.next_functions = (ea, eb)
+    node._in_meta = (ma, mb)
+    node._seq = next(_seq)
+    if AnomalyMode.enabled:
+        node._trace = traceback.format_stack()[:-2]
+    if cls.save_inputs or cls.save_output:
+        _save(cls, node, (a, b), t)
+    if out.dtype.kind in "fcV":
+        t._rg = True
+        t._grad_fn = node
     return t
 
 
@@ -282,3 +310,8 @@ def unbroadcast_shape(*shapes):
 
 
 __all__ = ["Op", "apply", "binary", "NULL", "get_default_dtype"]
+
+
+from .._tensor import Tensor  # noqa: E402  (after the op machinery: _tensor imports nothing from here)
+
+_wrap = Tensor._wrap
