@@ -19,5 +19,6 @@ from ._tensor_str import set_printoptions
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled)
 from . import autograd, cuda, nn
+from .serialization import save, load
 
 del annotations

@@ -74,7 +74,7 @@ def _summarize(a, edge):
     return a.size > _PrintOptions.threshold
 
 
-def _str_array(a, indent, fmt, summarize):
+def _str_array(a, indent, fmt, summarize, width=None):
     if a.ndim == 0:
         return fmt(a.item() if a.dtype.kind != "f" else float(a))
     if a.ndim == 1:
@@ -84,7 +84,7 @@ def _str_array(a, indent, fmt, summarize):
             parts = [fmt(v) for v in items[:e]] + ["..."] + [fmt(v) for v in items[-e:]]
         else:
             parts = [fmt(v) for v in items]
-        width = max((len(p) for p in parts), default=0)
+        width = width or max((len(p) for p in parts), default=0)
         parts = [p.rjust(width) for p in parts]
         per_line = max(1, (_PrintOptions.linewidth - indent) // (width + 2))
         lines = [", ".join(parts[i:i + per_line]) for i in range(0, len(parts), per_line)]
@@ -94,7 +94,7 @@ def _str_array(a, indent, fmt, summarize):
     idx = list(range(n))
     if summarize and n > 2 * e:
         idx = idx[:e] + [None] + idx[-e:]
-    rows = [_str_array(a[i], indent + 1, fmt, summarize) if i is not None else "..." for i in idx]
+    rows = [_str_array(a[i], indent + 1, fmt, summarize, width) if i is not None else "..." for i in idx]
     sep = "," + "\n" * (a.ndim - 1) + " " * (indent + 1)
     return "[" + sep.join(rows) + "]"
 
@@ -116,10 +116,10 @@ def tensor_repr(t) -> str:
         show_dtype = d not in (D.get_default_dtype(),)
     else:
         summarize = a.size > _PrintOptions.threshold
-        if summarize:
-            fa = a
-        fmt = _format(_visible(a) if summarize else a)
-        body = _str_array(a, 7, fmt, summarize)
+        vis = _visible(a) if summarize else a
+        fmt = _format(vis)
+        width = max(len(fmt(v)) for v in vis.ravel()) if a.ndim > 1 else None
+        body = _str_array(a, 7, fmt, summarize, width)
     if show_dtype:
         suffix.append(f"dtype={d!r}")
     if t._grad_fn is not None:

@@ -60,14 +60,23 @@ class Reshape(Op):
 
 
 def view(input, *shape):
+    """A view with a new shape (or a new dtype): shares storage and version counter with ``input``."""
     if len(shape) == 1 and not isinstance(shape[0], (int, list, tuple, np.integer)):
         from .._dtype import to_dtype  # noqa: PLC0415
 
         return _view_dtype(input, to_dtype(shape[0]))
     shape = _infer_shape(_shape_arg(shape), input._data.size)
-    if shape == input._data.shape and not input._rg:
-        return apply(View, input, shape=shape)
     return apply(View, input, shape=shape)
+
+
+def view_as(input, other):
+    """``input.view(other.shape)``."""
+    return view(input, other._data.shape)
+
+
+def reshape_as(input, other):
+    """``input.reshape(other.shape)``."""
+    return reshape(input, other._data.shape)
 
 
 def _view_dtype(input, dt):
