@@ -12,13 +12,19 @@ from . import ops as _ops  # attaches methods to Tensor
 from .ops.creation import *  # noqa: F401,F403
 from .ops.elementwise import *  # noqa: F401,F403
 from .ops.reduction import *  # noqa: F401,F403
+from .ops.sorting import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
 from .ops.linalg import matmul  # noqa: F401
-from .ops.indexing import index_put  # noqa: F401
+from .ops.indexing import *  # noqa: F401,F403
+from .ops.joining import *  # noqa: F401,F403
 from ._tensor_str import set_printoptions
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled)
 from . import autograd, cuda, nn
 from .serialization import save, load
+from .multiprocessing.reductions import install as _install_mp
+from . import utils
+
+_install_mp()
 
 del annotations

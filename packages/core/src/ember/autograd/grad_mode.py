@@ -83,6 +83,11 @@ class set_grad_enabled(_DecoratorContextManager):
     def clone(self):
         return set_grad_enabled(self.mode)
 
+    def __call__(self, fn):
+        # as a decorator, the constructor must not leave the mode switched (torch restores it here)
+        GradMode.enabled = self.prev
+        return super().__call__(fn)
+
 
 class inference_mode(_DecoratorContextManager):
     """Like no_grad; tensors made inside are inference tensors (no graph is ever recorded)."""

@@ -71,7 +71,9 @@ class Node:
         return _Handle(self._pre_hooks, fn)
 
     def _release(self):
-        self._saved = _FREED
+        # torch frees only saved values: a node that saved nothing can be run again without retain_graph
+        if self._saved is not None:
+            self._saved = _FREED
 
     @property
     def metadata(self) -> dict:
@@ -172,9 +174,10 @@ def _accumulate_into_leaf(leaf, g, create_graph):
 
 
 def _check_nan(node, grads):
-    for g in grads:
-        if g is not None and g._data.dtype.kind in "fc" and bool(g.isnan().any()):
-            raise RuntimeError(f"Function '{node.name()}' returned nan values in its 0th output.")
+    for i, g in enumerate(grads):
+        # a check, not a computation: read the array directly (no graph, works before reductions exist)
+        if g is not None and g._data.dtype.kind in "fc" and bool((g._data != g._data).any()):
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
 
 
 def _anomaly_note(err, node):
@@ -294,12 +297,17 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
                 if grads[0] is not None:
                     _accumulate_into_leaf(fn.variable, grads[0], create_graph)
                 continue
-            try:
-                in_grads = _call_node(fn, grads, retain_graph, Tensor)
-            except Exception as err:
-                if AnomalyMode.enabled:
-                    _anomaly_note(err, fn)
-                raise
+            if all(g is None for g in grads):
+                # no gradient reached this node (an upstream backward returned None): like torch's undefined
+                # grads, nothing flows on; calling backward(None) would crash in ops that assume a tensor
+                in_grads = (None,) * len(fn.next_functions)
+            else:
+                try:
+                    in_grads = _call_node(fn, grads, retain_graph, Tensor)
+                except Exception as err:
+                    if AnomalyMode.enabled:
+                        _anomaly_note(err, fn)
+                    raise
             if AnomalyMode.enabled and AnomalyMode.check_nan:
                 _check_nan(fn, in_grads)
             for e, g in zip(fn.next_functions, in_grads):

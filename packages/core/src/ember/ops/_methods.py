@@ -1,6 +1,8 @@
 """Attach ops to Tensor as methods, operators and in-place variants (one table, no per-op boilerplate)."""
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 
 from .._tensor import Tensor
@@ -142,7 +144,8 @@ for _n, _f in vars(E).items():
     if callable(_f) and not _n.startswith("_") and not isinstance(_f, type) and getattr(_f, "__module__", "") \
             == E.__name__:
         METHODS[_n] = _f
-for _mod in (R, S, L, I):
+for _mod in (R, S, L, I, importlib.import_module(".sorting", __package__),
+             importlib.import_module(".joining", __package__)):
     for _n, _f in vars(_mod).items():
         if callable(_f) and not _n.startswith("_") and not isinstance(_f, type) and \
                 getattr(_f, "__module__", "") == _mod.__name__:

@@ -1,15 +1,56 @@
-"""Linear algebra: matmul family, einsum, tensordot, and ember.linalg's decompositions."""
+"""Linear algebra on tensors: the matmul family, einsum, tensordot, kron, cross, multi_dot, cdist.
+
+The decompositions (inv, svd, eigh, ...) live in ``ember.linalg`` (mirrors torch.linalg); this module holds the
+ops that torch exposes at the top level and as Tensor methods. ``matmul`` stays a direct ``xp.matmul`` (hot path).
+"""
 from __future__ import annotations
+
+import math
+import string
+import warnings
 
 import numpy as np
 
+from .._tensor import Tensor, _wrap_dim
 from ._op import Op, apply
+
+__all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv", "addbmm",
+           "baddbmm", "addr", "einsum", "tensordot", "kron", "cross", "chain_matmul", "cdist"]
+
+_TORCH_NAMES = {"float32": ("float", "Float"), "float64": ("double", "Double"), "float16": ("c10::Half", "Half"),
+                "bfloat16": ("c10::BFloat16", "BFloat16"), "int64": ("long int", "Long"), "int32": ("int", "Int"),
+                "int16": ("short int", "Short"), "int8": ("signed char", "Char"), "uint8": ("unsigned char", "Byte"),
+                "bool": ("bool", "Bool"), "complex64": ("c10::complex<float>", "ComplexFloat"),
+                "complex128": ("c10::complex<double>", "ComplexDouble")}
+
+
+def _cname(npdt) -> str:
+    return _TORCH_NAMES.get(str(npdt), (str(npdt),))[0]
+
+
+def _sname(npdt) -> str:
+    return _TORCH_NAMES.get(str(npdt), (None, str(npdt)))[1]
+
+
+def _same_dtype(a, b):
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_cname(a.dtype)} != "
+                           f"{_cname(b.dtype)}")
 
 
 def _mm_error(op, a, b):
     raise RuntimeError(f"{op}: mat1 and mat2 shapes cannot be multiplied ({a.shape[0] if a.ndim > 1 else 1}x"
                        f"{a.shape[-1]} and {b.shape[-2] if b.ndim > 1 else b.shape[0]}x"
                        f"{b.shape[-1] if b.ndim > 1 else 1})")
+
+
+def _h(t):
+    """Conjugate transpose of the last two dims (plain transpose for real tensors)."""
+    return t.mT.conj() if t.is_complex() else t.mT
+
+
+def _c(t):
+    return t.conj() if t.is_complex() else t
 
 
 class Matmul(Op):
@@ -20,33 +61,656 @@ class Matmul(Op):
             raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and "
                                f"{b.ndim}D")
         if a.dtype != b.dtype:
-            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}")
+            _same_dtype(a, b)
         if a.shape[-1] != (b.shape[-2] if b.ndim > 1 else b.shape[0]):
             if a.ndim <= 2 and b.ndim <= 2:
-                _mm_error("matmul", a, b)
-            raise RuntimeError(f"matmul: Expected size for first two dimensions of batch2 tensor to be: "
-                               f"[{list(a.shape)}] @ [{list(b.shape)}] cannot be multiplied: "
-                               f"{a.shape[-1]} != {b.shape[-2] if b.ndim > 1 else b.shape[0]}")
+                raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0] if a.ndim > 1 else 1}x"
+                                   f"{a.shape[-1]} and {b.shape[-2] if b.ndim > 1 else b.shape[0]}x"
+                                   f"{b.shape[-1] if b.ndim > 1 else 1})")
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{a.shape[0] if a.ndim > 2 else 1}, {a.shape[-1]}] but got: "
+                               f"[{b.shape[0] if b.ndim > 2 else 1}, {b.shape[-2] if b.ndim > 1 else b.shape[0]}].")
         return xp.matmul(a, b)
 
     def backward(ctx, g):
         a, b = ctx.inputs
-        ga = gb = None
         if a.ndim == 1 and b.ndim == 1:
-            return g * b, g * a
+            return g * _c(b), g * _c(a)
         if a.ndim == 1:
             # (k) @ (..., k, n) -> (..., n)
-            ga = (g.unsqueeze(-2) @ b.mT).squeeze(-2)
-            gb = a.unsqueeze(-1) * g.unsqueeze(-2)
+            ga = (g.unsqueeze(-2) @ _h(b)).squeeze(-2)
+            gb = _c(a).unsqueeze(-1) * g.unsqueeze(-2)
             return ga, gb
         if b.ndim == 1:
-            ga = g.unsqueeze(-1) * b
-            gb = (a.mT @ g.unsqueeze(-1)).squeeze(-1)
+            ga = g.unsqueeze(-1) * _c(b)
+            gb = (_h(a) @ g.unsqueeze(-1)).squeeze(-1)
             return ga, gb
-        bh = b.mT.conj() if b.is_complex() else b.mT
-        ah = a.mT.conj() if a.is_complex() else a.mT
-        return g @ bh, ah @ g
+        return g @ _h(b), _h(a) @ g
 
 
 def matmul(input, other, *, out=None):
-    return apply(Matmul, input, other)
+    """Matrix product with broadcasting (mirrors torch.matmul)."""
+    r = apply(Matmul, input, other)
+    if out is not None:
+        out._assign_result(r)
+        return out
+    return r
+
+
+def mm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
+    """Matrix product of two 2-D tensors (no broadcasting)."""
+    if input.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    return matmul(input, mat2, out=out)
+
+
+def bmm(input: Tensor, mat2: Tensor, *, out=None) -> Tensor:
+    """Batched matrix product of two 3-D tensors with the same batch size."""
+    if input.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    b, n, k = input.shape
+    if mat2.shape[0] != b or mat2.shape[1] != k:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] but got: "
+                           f"[{mat2.shape[0]}, {mat2.shape[1]}].")
+    return matmul(input, mat2, out=out)
+
+
+def mv(input: Tensor, vec: Tensor, *, out=None) -> Tensor:
+    """Matrix-vector product."""
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    if input.shape[1] != vec.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), "
+                           f"vec ({vec.shape[0]})")
+    return matmul(input, vec, out=out)
+
+
+def _check_dot(name, a, b):
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(f"{name} : expected both vectors to have same dtype, but found {_sname(a._data.dtype)} and "
+                           f"{_sname(b._data.dtype)}")
+    if a.shape[0] != b.shape[0]:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have "
+                           f"the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively")
+
+
+def dot(input: Tensor, tensor: Tensor, *, out=None) -> Tensor:
+    """Inner product of two 1-D tensors (no conjugation)."""
+    _check_dot("dot", input, tensor)
+    return matmul(input, tensor, out=out)
+
+
+def vdot(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """Inner product of two 1-D tensors, conjugating the first."""
+    _check_dot("vdot", input, other)
+    return matmul(_c(input), other, out=out)
+
+
+def inner(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """Sum over the last dims of both tensors; a scalar operand multiplies."""
+    if input.ndim == 0 or other.ndim == 0:
+        return input * other
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                           f"{list(input.shape)} and {list(other.shape)}")
+    return tensordot(input, other, dims=([input.ndim - 1], [other.ndim - 1]))
+
+
+def outer(input: Tensor, vec2: Tensor, *, out=None) -> Tensor:
+    """Outer product of two 1-D tensors."""
+    if input.ndim != 1 or vec2.ndim != 1:
+        raise RuntimeError(f"outer: Expected 1-D argument self, but got {input.ndim}-D" if input.ndim != 1 else
+                           f"outer: Expected 1-D argument vec2, but got {vec2.ndim}-D")
+    return input.unsqueeze(-1) * vec2
+
+
+ger = outer
+
+
+class _AddMatmul(Op):
+    """beta * input + alpha * (m1 @ m2), one fused op for addmm/addmv/baddbmm."""
+
+    save_inputs = (1, 2)
+
+    def forward(ctx, xp, inp, m1, m2, beta=1, alpha=1):
+        _same_dtype(m1, m2)
+        ctx.beta, ctx.alpha = beta, alpha
+        prod = xp.matmul(m1, m2)
+        if alpha != 1:
+            prod *= alpha
+        if beta == 0:  # torch ignores input entirely (nan/inf in it do not propagate)
+            return xp.broadcast_to(prod, np.broadcast_shapes(prod.shape, inp.shape)).copy()
+        if inp.dtype != prod.dtype:
+            inp = inp.astype(prod.dtype)
+        return prod + (inp if beta == 1 else beta * inp)
+
+    def backward(ctx, g):
+        _, m1, m2 = ctx.inputs
+        gi = None if ctx.beta == 0 else (g if ctx.beta == 1 else g * ctx.beta)
+        ga = g * ctx.alpha if ctx.alpha != 1 else g
+        if m2.ndim == 1:
+            return gi, ga.unsqueeze(-1) * _c(m2), (_h(m1) @ ga.unsqueeze(-1)).squeeze(-1)
+        return gi, ga @ _h(m2), _h(m1) @ ga
+
+
+def _addm(name, input, a, b, beta, alpha, out):
+    r = apply(_AddMatmul, input, a, b, beta=beta, alpha=alpha)
+    if tuple(r.shape) != tuple(np.broadcast_shapes(tuple(r.shape), tuple(input.shape))):
+        raise RuntimeError(f"{name}: The expanded size of the input {list(input.shape)} does not match the product "
+                           f"shape {list(r.shape)}")
+    if out is not None:
+        out._assign_result(r)
+        return out
+    return r
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
+    """beta * input + alpha * (mat1 @ mat2)."""
+    if mat1.ndim != 2 or mat2.ndim != 2:
+        raise RuntimeError(f"{'mat1' if mat1.ndim != 2 else 'mat2'} must be a matrix, got "
+                           f"{mat1.ndim if mat1.ndim != 2 else mat2.ndim}-D tensor")
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} and "
+                           f"{mat2.shape[0]}x{mat2.shape[1]})")
+    return _addm("addmm", input, mat1, mat2, beta, alpha, out)
+
+
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
+    """beta * input + alpha * (mat @ vec)."""
+    if mat.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, {vec.ndim}")
+    if mat.shape[1] != vec.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({input.shape[0] if input.ndim else 1}), mat "
+                           f"({mat.shape[0]}x{mat.shape[1]}), vec ({vec.shape[0]})")
+    return _addm("addmv", input, mat, vec, beta, alpha, out)
+
+
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
+    """beta * input + alpha * bmm(batch1, batch2)."""
+    if batch1.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if batch2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    b, _, k = batch1.shape
+    if batch2.shape[0] != b or batch2.shape[1] != k:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] but got: "
+                           f"[{batch2.shape[0]}, {batch2.shape[1]}].")
+    return _addm("baddbmm", input, batch1, batch2, beta, alpha, out)
+
+
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
+    """beta * input + alpha * sum_b batch1[b] @ batch2[b]."""
+    if batch1.ndim != 3 or batch2.ndim != 3:
+        raise RuntimeError(f"{'batch1' if batch1.ndim != 3 else 'batch2'} must be a 3D tensor")
+    b, n, k = batch1.shape
+    if batch2.shape[0] != b or batch2.shape[1] != k:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] but got: "
+                           f"[{batch2.shape[0]}, {batch2.shape[1]}].")
+    # (n, b*k) @ (b*k, m) sums the batch inside one GEMM
+    m1 = batch1.permute(1, 0, 2).reshape(n, b * k)
+    m2 = batch2.reshape(b * k, batch2.shape[2])
+    return _addm("addbmm", input, m1, m2, beta, alpha, out)
+
+
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
+    """beta * input + alpha * outer(vec1, vec2)."""
+    r = outer(vec1, vec2) * alpha if alpha != 1 else outer(vec1, vec2)
+    r = r if beta == 0 else r + (input * beta if beta != 1 else input)
+    if out is not None:
+        out._assign_result(r)
+        return out
+    return r
+
+
+# -- einsum -----------------------------------------------------------------------------------------------
+_LETTERS = string.ascii_uppercase + string.ascii_lowercase
+
+
+def _sublist_to_str(sub) -> str:
+    s = []
+    for x in sub:
+        if x is Ellipsis:
+            s.append("...")
+        else:
+            x = int(x)
+            if not 0 <= x < 52:
+                raise ValueError(f"einsum(): expected subscript to be within the range [0, 52), but got {x}")
+            s.append(_LETTERS[x])
+    return "".join(s)
+
+
+def _parse_einsum(equation: str, shapes):
+    """Explicit per-operand subscripts (ellipsis expanded) and output subscript; checks sizes like torch."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    terms = lhs.split(",")
+    if len(terms) > len(shapes):
+        raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
+    if len(terms) < len(shapes):
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
+    used = set(c for c in eq if c.isalpha())
+    free = [c for c in _LETTERS if c not in used]
+    ell_nd = 0
+    for t, s in zip(terms, shapes):
+        n_named = len(t.replace("...", ""))
+        if "..." in t:
+            ell_nd = max(ell_nd, len(s) - n_named)
+    ell = "".join(free[:ell_nd])
+    subs = []
+    for i, (t, s) in enumerate(zip(terms, shapes)):
+        for c in t.replace("...", ""):
+            if not c.isalpha():
+                raise RuntimeError(f"einsum(): invalid subscript given at index {eq.index(c)} in the equation "
+                                   f"string, subscripts must be in [a-zA-Z]")
+        if "..." in t:
+            k = len(s) - len(t.replace("...", ""))
+            if k < 0:
+                raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(t) - 3}) is more "
+                                   f"than the number of dimensions ({len(s)}) for operand {i}")
+            t = t.replace("...", ell[ell_nd - k:] if k else "")
+        elif len(t) != len(s):
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(t)}) does not match the "
+                               f"number of dimensions ({len(s)}) for operand {i} and no ellipsis was given")
+        subs.append(t)
+    sizes = {}
+    for i, (t, s) in enumerate(zip(subs, shapes)):
+        for c, n in zip(t, s):
+            prev = sizes.get(c)
+            if prev is None or prev == 1:
+                sizes[c] = n
+            elif n != prev and n != 1:
+                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {i} which does not broadcast "
+                                   f"with previously seen size {prev}")
+    if arrow:
+        out = rhs.replace("...", ell)
+        for c in out:
+            if c not in sizes:
+                raise RuntimeError(f"einsum(): output subscript {c} does not appear in the equation for any input "
+                                   f"operand")
+        if len(set(out)) != len(out):
+            raise RuntimeError(f"einsum(): output subscript {out[0]} appears more than once in the output")
+    else:
+        counts = {}
+        for t in subs:
+            for c in t:
+                counts[c] = counts.get(c, 0) + 1
+        out = ell + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
+    return subs, out, sizes
+
+
+class Einsum(Op):
+    save_inputs = range(1024)  # every operand (variadic)
+
+    def forward(ctx, xp, *arrays, subs, out, sizes):
+        ctx.subs, ctx.out, ctx.sizes = subs, out, sizes
+        eq = ",".join(subs) + "->" + out
+        return xp.einsum(eq, *arrays, optimize=len(arrays) > 1)
+
+    def backward(ctx, g):
+        ins = ctx.inputs
+        subs, out, sizes = ctx.subs, ctx.out, ctx.sizes
+        grads = []
+        for i, s in enumerate(subs):
+            if ctx._in_meta[i] is None:
+                grads.append(None)
+                continue
+            grads.append(_einsum_grad(g, ins, subs, out, sizes, i))
+        return tuple(grads)
+
+
+def _einsum_grad(g, ins, subs, out, sizes, i):
+    from .creation import eye, ones  # noqa: PLC0415
+
+    used = set("".join(subs) + out)
+    fresh = iter(c for c in _LETTERS if c not in used)
+    terms, operands = [out], [g]
+    for j, t in enumerate(ins):
+        if j != i:
+            terms.append(subs[j])
+            operands.append(_c(t))
+    target, seen = [], set()
+    for c in subs[i]:
+        if c in seen:  # a repeated subscript: the gradient lives on a diagonal, built with an identity
+            r = next(fresh)
+            terms.append(c + r)
+            operands.append(eye(sizes[c], dtype=g.dtype, device=g.device))
+            target.append(r)
+        else:
+            seen.add(c)
+            target.append(c)
+    avail = set("".join(terms))
+    for c in seen:
+        if c not in avail:  # summed inside operand i only: its gradient broadcasts along that subscript
+            terms.append(c)
+            operands.append(ones(sizes[c], dtype=g.dtype, device=g.device))
+    return apply(Einsum, *operands, subs=terms, out="".join(target), sizes=sizes)
+
+
+def einsum(*args) -> Tensor:
+    """Einstein summation: ``einsum("ij,jk->ik", a, b)`` or the sublist form ``einsum(a, [0, 1], b, [1, 2])``."""
+    if not args:
+        raise TypeError("einsum(): must specify the equation string and at least one operand, or at least one "
+                        "operand and its subscripts list")
+    if isinstance(args[0], str):
+        equation, ops = args[0], list(args[1:])
+        if len(ops) == 1 and isinstance(ops[0], (list, tuple)):
+            ops = list(ops[0])
+    else:
+        ops, terms = [], []
+        rest = list(args)
+        while len(rest) >= 2:
+            ops.append(rest.pop(0))
+            terms.append(_sublist_to_str(rest.pop(0)))
+        equation = ",".join(terms) + ("->" + _sublist_to_str(rest[0]) if rest else "")
+    for o in ops:
+        if not isinstance(o, Tensor):
+            raise TypeError(f"einsum(): expected Tensor operands, got {type(o).__name__}")
+    dts = {o._data.dtype for o in ops}
+    if len(dts) > 1:
+        d0 = ops[0]._data.dtype
+        other = next(o._data.dtype for o in ops if o._data.dtype != d0)
+        raise RuntimeError(f"expected scalar type {_sname(d0)} but found {_sname(other)}")
+    subs, out, sizes = _parse_einsum(equation, [tuple(o.shape) for o in ops])
+    # size-1 dims broadcast against the other operands' sizes (the gradient is summed back by the machinery)
+    for k, (o, s) in enumerate(zip(ops, subs)):
+        tgt = tuple(sizes[c] for c in s)
+        if tgt != tuple(o.shape):
+            ops[k] = o.expand(tgt)
+    return apply(Einsum, *ops, subs=subs, out=out, sizes=sizes)
+
+
+def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:
+    """Contract ``dims`` (int: last of ``a`` with first of ``b``; or two lists of dims) of ``a`` and ``b``."""
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > a.ndim or dims > b.ndim:
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        da, db = dims
+        da = [da] if isinstance(da, int) else list(da)
+        db = [db] if isinstance(db, int) else list(db)
+        if len(da) != len(db):
+            raise RuntimeError(f"both dimension lists should have same length")
+    da = [_wrap_dim(d, a.ndim) for d in da]
+    db = [_wrap_dim(d, b.ndim) for d in db]
+    for x, y in zip(da, db):
+        if a.shape[x] != b.shape[y] and a.shape[x] != 1 and b.shape[y] != 1:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[x]} in dim {x} "
+                               f"and second has size {b.shape[y]} in dim {y}")
+    sa = list(_LETTERS[:a.ndim])
+    sb = list(_LETTERS[a.ndim:a.ndim + b.ndim])
+    for x, y in zip(da, db):
+        sb[y] = sa[x]
+    o = "".join(c for i, c in enumerate(sa) if i not in da) + "".join(c for i, c in enumerate(sb) if i not in db)
+    r = einsum("".join(sa) + "," + "".join(sb) + "->" + o, a, b)
+    if out is not None:
+        out._assign_result(r)
+        return out
+    return r
+
+
+def kron(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+    """Kronecker product."""
+    n = max(input.ndim, other.ndim)
+    sa = (1,) * (n - input.ndim) + tuple(input.shape)
+    sb = (1,) * (n - other.ndim) + tuple(other.shape)
+    a = input.reshape(tuple(x for s in sa for x in (s, 1)))
+    b = other.reshape(tuple(x for s in sb for x in (1, s)))
+    r = (a * b).reshape(tuple(x * y for x, y in zip(sa, sb)))
+    if out is not None:
+        out._assign_result(r)
+        return out
+    return r
+
+
+class Cross(Op):
+    save_inputs = (0, 1)
+
+    def forward(ctx, xp, a, b, dim=-1):
+        ctx.dim = dim
+        return xp.cross(a, b, axis=dim)
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        return _cross(_c(b), g, ctx.dim), _cross(g, _c(a), ctx.dim)
+
+
+def _cross(a, b, dim):
+    return apply(Cross, a, b, dim=dim)
+
+
+def _linalg_cross(input: Tensor, other: Tensor, dim: int = -1, name="linalg.cross") -> Tensor:
+    if input.ndim != other.ndim:
+        raise RuntimeError(f"{name}: inputs must have the same number of dimensions.")
+    shape = np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
+    d = _wrap_dim(dim, len(shape))
+    if input.shape[d] != 3 or other.shape[d] != 3:
+        raise RuntimeError(f"{name}: inputs dimension {dim} must have length 3. Got {input.shape[d]} and "
+                           f"{other.shape[d]}")
+    if input._data.dtype != other._data.dtype:
+        from .._dtype import promote_types  # noqa: PLC0415
+
+        dt = promote_types(input.dtype, other.dtype)
+        input, other = input.to(dt), other.to(dt)
+    return _cross(input, other, d - len(shape))
+
+
+def cross(input: Tensor, other: Tensor, dim: int | None = None, *, out=None) -> Tensor:
+    """Cross product along ``dim`` (default: the first dim of size 3, deprecated like torch)."""
+    if dim is None:
+        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
+                      "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
+                      "with that of linalg.cross in a future release.", UserWarning, stacklevel=2)
+        shape = np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
+        dim = next((i for i, s in enumerate(shape) if s == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    r = _linalg_cross(input, other, dim, name="linalg.cross")
+    if out is not None:
+        out._assign_result(r)
+        return out
+    return r
+
+
+def _multi_dot(tensors, name="linalg.multi_dot") -> Tensor:
+    """Chain of matmuls in the cheapest order (dynamic programming over the chain's split points)."""
+    ts = list(tensors)
+    n = len(ts)
+    if n < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
+    first_1d, last_1d = ts[0].ndim == 1, ts[-1].ndim == 1
+    if first_1d:
+        ts[0] = ts[0].unsqueeze(0)
+    if last_1d:
+        ts[-1] = ts[-1].unsqueeze(-1)
+    for i, t in enumerate(ts):
+        if t.ndim != 2:
+            where = "first" if i == 0 else "last" if i == n - 1 else None
+            if where:
+                raise RuntimeError(f"multi_dot(): the {where} tensor must be 1D or 2D but got {t.ndim}D")
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
+        if t._data.dtype != ts[0]._data.dtype:
+            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but tensor 0 is "
+                               f"{ts[0].dtype} and tensor {i} {t.dtype}")
+        if i and ts[i - 1].shape[1] != t.shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i - 1} and {i} with shapes {list(ts[i - 1].shape)} and "
+                               f"{list(t.shape)} cannot be multiplied")
+    if n == 2:
+        r = ts[0] @ ts[1]
+    else:
+        dims = [ts[0].shape[0]] + [t.shape[1] for t in ts]
+        cost = [[0] * n for _ in range(n)]
+        split = [[0] * n for _ in range(n)]
+        for length in range(1, n):
+            for i in range(n - length):
+                j = i + length
+                cost[i][j] = math.inf
+                for k in range(i, j):
+                    c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
+                    if c < cost[i][j]:
+                        cost[i][j], split[i][j] = c, k
+
+        def chain(i, j):
+            if i == j:
+                return ts[i]
+            k = split[i][j]
+            return chain(i, k) @ chain(k + 1, j)
+
+        r = chain(0, n - 1)
+    if first_1d:
+        r = r.squeeze(0)
+    if last_1d:
+        r = r.squeeze(-1)
+    return r
+
+
+def chain_matmul(*matrices, out=None) -> Tensor:
+    """Deprecated product of 2-D matrices in the cheapest order (use ember.linalg.multi_dot)."""
+    if len(matrices) == 1:
+        if matrices[0].ndim != 2:
+            raise RuntimeError(f"chain_matmul(): Expected 2D tensor, got {matrices[0].ndim}D")
+        return matrices[0].clone()
+    for i, m in enumerate(matrices):
+        if m.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {m.ndim}, expected 2 instead.")
+    r = _multi_dot(matrices)
+    if out is not None:
+        out._assign_result(r)
+        return out
+    return r
+
+
+# -- norms and distances ------------------------------------------------------------------------------------
+class VectorNorm(Op):
+    """||x||_ord over ``dim`` (a tuple, or None for all); backward as in torch's norm_backward."""
+
+    save_inputs = (0,)
+    save_output = True
+
+    def forward(ctx, xp, x, ord=2.0, dim=None, keepdim=False):
+        ctx.ord, ctx.dim, ctx.keepdim, ctx.shape = ord, dim, keepdim, x.shape
+        a = xp.abs(x)
+        if ord == 2:
+            r = xp.sqrt(xp.sum((a * a), axis=dim, keepdims=keepdim))
+        elif ord == 1:
+            r = xp.sum(a, axis=dim, keepdims=keepdim)
+        elif ord == math.inf:
+            r = xp.max(a, axis=dim, keepdims=keepdim, initial=0) if a.size == 0 else \
+                xp.max(a, axis=dim, keepdims=keepdim)
+        elif ord == -math.inf:
+            r = xp.min(a, axis=dim, keepdims=keepdim)
+        elif ord == 0:
+            r = xp.sum(a != 0, axis=dim, keepdims=keepdim).astype(a.dtype)
+        else:
+            with np.errstate(divide="ignore"):
+                r = xp.sum(a ** ord, axis=dim, keepdims=keepdim) ** (1.0 / ord)
+        return r.astype(a.dtype, copy=False)
+
+    def backward(ctx, g):
+        (x,) = ctx.inputs
+        norm = ctx.output
+        p, dim, keepdim = ctx.ord, ctx.dim, ctx.keepdim
+        if not keepdim and dim is not None:
+            for d in sorted(dim):
+                g, norm = g.unsqueeze(d), norm.unsqueeze(d)
+        elif not keepdim:
+            shp = (1,) * x.ndim
+            g, norm = g.reshape(shp), norm.reshape(shp)
+        if p == 0:
+            return x.real * 0 if x.is_complex() else x * 0
+        if p == 1:
+            return x.sgn() * g
+        zero = norm == 0
+        if p == 2:
+            return x * _where0(zero, g / norm)
+        if math.isinf(p):
+            ax = x.abs()
+            mask = (ax == norm).logical_or(ax.isnan()).to(g.dtype)
+            cnt = mask.sum(dim=tuple(range(x.ndim)) if dim is None else dim, keepdim=True)
+            return x.sgn() * (g / cnt * mask)
+        scale = _where0(zero, g / norm ** (p - 1))
+        if p < 2:
+            ax = x.abs()
+            scaled = x.sgn() * ax ** (p - 1)
+            if p < 1:
+                scaled = _where0(x == 0, scaled)
+            return scaled * scale
+        return x * x.abs() ** (p - 2) * scale
+
+
+def _where0(mask, t):
+    from .elementwise import where  # noqa: PLC0415
+
+    return where(mask, t * 0, t)
+
+
+def _vector_norm(x: Tensor, ord=2.0, dim=None, keepdim=False) -> Tensor:
+    from .reduction import _dims  # noqa: PLC0415
+
+    ord = float(ord)
+    dims = _dims(dim, x.ndim) if x.ndim else None
+    if x.numel() == 0 and ord < 0 or (x.numel() == 0 and math.isinf(ord)):
+        if dims is None or any(x.shape[d] == 0 for d in dims):
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because the "
+                               f"operation does not have an identity")
+    return apply(VectorNorm, x, ord=ord, dim=dims, keepdim=keepdim)
+
+
+class Cdist2(Op):
+    """Euclidean distance matrix; backward through matmuls (no P x R x M intermediate)."""
+
+    save_inputs = (0, 1)
+    save_output = True
+
+    def forward(ctx, xp, x1, x2, use_mm=False):
+        if use_mm:
+            n1 = xp.sum(x1 * x1, axis=-1)[..., :, None]
+            n2 = xp.sum(x2 * x2, axis=-1)[..., None, :]
+            d2 = n1 + n2 - 2 * xp.matmul(x1, xp.swapaxes(x2, -1, -2))
+            return xp.sqrt(xp.maximum(d2, 0))
+        diff = x1[..., :, None, :] - x2[..., None, :, :]
+        return xp.sqrt(xp.sum(diff * diff, axis=-1))
+
+    def backward(ctx, g):
+        x1, x2 = ctx.inputs
+        d = ctx.output
+        gd = _where0(d == 0, g / d)
+        g1 = x1 * gd.sum(-1).unsqueeze(-1) - gd @ x2
+        g2 = x2 * gd.sum(-2).unsqueeze(-1) - gd.mT @ x1
+        return g1, g2
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
+          compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
+    """Pairwise p-norm distances between the rows of ``x1`` (..., P, M) and ``x2`` (..., R, M)."""
+    if x1.ndim < 2 or x2.ndim < 2:
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X{1 if x1.ndim < 2 else 2} got: "
+                           f"{x1.ndim if x1.ndim < 2 else x2.ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    if not (x1.is_floating_point() and x2.is_floating_point()):
+        raise RuntimeError(f"cdist only supports floating-point dtypes, X1 got: {x1.dtype}")
+    modes = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
+    if compute_mode not in modes:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    if p == 2:
+        P, R = x1.shape[-2], x2.shape[-2]
+        use_mm = compute_mode == "use_mm_for_euclid_dist" or (compute_mode == modes[0] and (P > 25 or R > 25))
+        if x1.shape[:-2] != x2.shape[:-2]:
+            batch = np.broadcast_shapes(tuple(x1.shape[:-2]), tuple(x2.shape[:-2]))
+            x1 = x1.expand(batch + tuple(x1.shape[-2:]))
+            x2 = x2.expand(batch + tuple(x2.shape[-2:]))
+        return apply(Cdist2, x1, x2, use_mm=use_mm)
+    return _vector_norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, dim=-1)

@@ -79,20 +79,59 @@ def _needed(out, ksize, stride, dil):
     return [(o - 1) * s + d * (k - 1) + 1 for o, k, s, d in zip(out, ksize, stride, dil)]
 
 
-def _col2im(xp, cols, ksize, insize, stride, dil, lo, out):
-    """Adjoint of windowing: cols (B, *K, *I) scatter-added into (B, *out) shifted by ``lo`` (the crop)."""
+def _col2im(xp, cols, ksize, insize, stride, dil, lo, out, batch_last=False):
+    """Adjoint of windowing: cols (B, *K, *I[, N]) scatter-added into (B, *out[, N]) shifted by ``lo`` (the crop).
+
+    ``batch_last`` keeps a trailing batch axis so each of the kh*kw slice-adds moves long contiguous runs.
+    """
     nsp = len(ksize)
     full = [max(n, l + o) for n, l, o in zip(_needed(insize, ksize, stride, dil), lo, out)]
-    lead = cols.shape[:-2 * nsp]
-    buf = xp.zeros(lead + tuple(full), dtype=cols.dtype)
-    ell = (Ellipsis,)
+    tail = cols.shape[-1:] if batch_last else ()
+    lead = cols.shape[:cols.ndim - 2 * nsp - len(tail)]
+    buf = xp.zeros(lead + tuple(full) + tail, dtype=cols.dtype)
+    pre = (slice(None),) * len(lead)
     for kpos in itertools.product(*[range(k) for k in ksize]):
-        dst = ell + tuple(slice(k * d, k * d + s * (i - 1) + 1, s)
-                          for k, d, s, i in zip(kpos, dil, stride, insize))
-        buf[dst] += cols[(slice(None),) * len(lead) + kpos]
+        dst = pre + tuple(slice(k * d, k * d + s * (i - 1) + 1, s) for k, d, s, i in zip(kpos, dil, stride, insize))
+        buf[dst] += cols[pre + kpos]
     if all(l == 0 and f == o for l, f, o in zip(lo, full, out)):
         return buf
-    return xp.ascontiguousarray(buf[ell + tuple(slice(l, l + o) for l, o in zip(lo, out))])
+    return buf[pre + tuple(slice(l, l + o) for l, o in zip(lo, out))]
+
+
+def _batch_last(out) -> bool:
+    # NOTE [ im2col layout ]: with short output rows the (N, CK, L) im2col copy moves runs of a few elements;
+    # putting the batch axis last makes the runs out_w*N long and the matmul a single GEMM.
+    return out[-1] < 16
+
+
+def _im2col(xp, x, ksize, out, stride, lo, dil, batch_last):
+    """(N, C, *S) -> (N, C*K, L) or, batch last, (C*K, L*N)."""
+    n, c = x.shape[:2]
+    ck, L = c * _prod(ksize), _prod(out)
+    if batch_last:
+        xt = xp.ascontiguousarray(xp.moveaxis(x, 0, -1))
+        xt = _pad_for_last(xp, xt, lo, _needed(out, ksize, stride, dil))
+        st = xt.strides
+        nsp = len(ksize)
+        sp_st = st[1:1 + nsp]
+        win = _as_strided(xp, xt, (c,) + tuple(ksize) + tuple(out) + (n,),
+                          (st[0],) + tuple(s * d for s, d in zip(sp_st, dil)) +
+                          tuple(s * t for s, t in zip(sp_st, stride)) + (st[-1],))
+        return win.reshape(ck, L * n)
+    xpad = _pad_for(xp, x, lo, _needed(out, ksize, stride, dil))
+    return _windows(xp, xpad, ksize, out, stride, dil).reshape(n, ck, L)
+
+
+def _pad_for_last(xp, x, lo, need):
+    """_pad_for on (C, *S, N): pads the middle spatial dims."""
+    nsp = len(lo)
+    sp = x.shape[1:1 + nsp]
+    hi = [max(0, n - l - s) for n, l, s in zip(need, lo, sp)]
+    if not any(lo) and not any(hi):
+        return x
+    out = xp.zeros((x.shape[0],) + tuple(s + l + h for s, l, h in zip(sp, lo, hi)) + (x.shape[-1],), x.dtype)
+    out[(slice(None),) + tuple(slice(l, l + s) for l, s in zip(lo, sp))] = x
+    return out
 
 
 def _needs(ctx, i: int) -> bool:
@@ -110,13 +149,15 @@ class Conv(Op):
         ksize = w.shape[2:]
         oc = w.shape[0]
         nsp = len(ksize)
-        xpad = _pad_for(xp, x, lo, _needed(out, ksize, stride, dil))
-        win = _windows(xp, xpad, ksize, out, stride, dil)  # (N, C, *K, *O)
         ck, L = (c // groups) * _prod(ksize), _prod(out)
-        if groups == 1:
-            y = xp.matmul(w.reshape(oc, ck), win.reshape(n, ck, L))
+        wm = w.reshape(groups, oc // groups, ck)
+        if _batch_last(out):
+            cols = _im2col(xp, x, ksize, out, stride, lo, dil, True).reshape(groups, ck, L * n)
+            y = xp.matmul(wm, cols).reshape((oc,) + tuple(out) + (n,))
+            y = xp.ascontiguousarray(xp.moveaxis(y, -1, 0))
         else:
-            y = xp.matmul(w.reshape(groups, oc // groups, ck), win.reshape(n, groups, ck, L))
+            cols = _im2col(xp, x, ksize, out, stride, lo, dil, False).reshape(n, groups, ck, L)
+            y = xp.matmul(wm, cols)
         y = y.reshape((n, oc) + tuple(out))
         if b is not None:
             y += b.reshape((oc,) + (1,) * nsp)
@@ -148,13 +189,12 @@ class ConvTranspose(Op):
         cout = cout_g * groups
         cin_g = cin // groups
         L, kk = _prod(insize), _prod(ksize)
-        if groups == 1:
-            cols = xp.matmul(w.reshape(cin, cout * kk).T, x.reshape(n, cin, L))
-        else:
-            wm = w.reshape(groups, cin_g, cout_g * kk).transpose(0, 2, 1)
-            cols = xp.matmul(wm, x.reshape(n, groups, cin_g, L))
-        cols = cols.reshape((n, cout) + tuple(ksize) + tuple(insize))
-        y = _col2im(xp, cols, ksize, insize, stride, dil, lo, out)
+        # batch-last layout (NOTE [ im2col layout ]): one GEMM, then col2im with long contiguous runs
+        xt = xp.ascontiguousarray(xp.moveaxis(x, 0, -1)).reshape(groups, cin_g, L * n)
+        wm = w.reshape(groups, cin_g, cout_g * kk).transpose(0, 2, 1)
+        cols = xp.matmul(wm, xt).reshape((cout,) + tuple(ksize) + tuple(insize) + (n,))
+        y = _col2im(xp, cols, ksize, insize, stride, dil, lo, out, batch_last=True)
+        y = xp.ascontiguousarray(xp.moveaxis(y, -1, 0))
         if b is not None:
             y += b.reshape((cout,) + (1,) * len(ksize))
         return y
@@ -183,16 +223,14 @@ class ConvWeight(Op):
         oc = g.shape[1]
         out = g.shape[2:]
         cg, ocg = c // groups, oc // groups
-        xpad = _pad_for(xp, x, lo, _needed(out, ksize, stride, dil))
-        win = _windows(xp, xpad, ksize, out, stride, dil)  # (N, C, *K, *O)
         ck, L = cg * _prod(ksize), _prod(out)
-        # the im2col copy keeps the window layout (N, CK, L) (a transposed copy is ~20x slower); one batched
-        # matmul over the batch then a sum over it
-        if groups == 1:
-            cols = win.reshape(n, ck, L)
-            gw = xp.matmul(g.reshape(n, oc, L), cols.transpose(0, 2, 1)).sum(0)
+        if _batch_last(out):
+            cols = _im2col(xp, x, ksize, out, stride, lo, dil, True).reshape(groups, ck, L * n)
+            gt = xp.ascontiguousarray(xp.moveaxis(g, 0, -1)).reshape(groups, ocg, L * n)
+            gw = xp.matmul(gt, cols.transpose(0, 2, 1))
         else:
-            cols = win.reshape(n, groups, ck, L)
+            # (N, CK, L) windows and a batched matmul summed over the batch (a transposed copy is far slower)
+            cols = _im2col(xp, x, ksize, out, stride, lo, dil, False).reshape(n, groups, ck, L)
             gw = xp.matmul(g.reshape(n, groups, ocg, L), cols.transpose(0, 1, 3, 2)).sum(0)
         return gw.reshape((oc, cg) + tuple(ksize))
 
@@ -393,7 +431,7 @@ class Fold(Op):
         n = x.shape[0]
         c = x.shape[1] // _prod(ksize)
         cols = x.reshape((n, c) + tuple(ksize) + tuple(blocks))
-        return _col2im(xp, cols, ksize, blocks, stride, dil, lo, out)
+        return xp.ascontiguousarray(_col2im(xp, cols, ksize, blocks, stride, dil, lo, out))
 
     def backward(ctx, g):
         ksize, dil, lo, stride, blocks = ctx.p

@@ -1,1 +1,71 @@
-__all__: list = []
+"""linear and bilinear (mirror torch.nn.functional)."""
+from __future__ import annotations
+
+from ..._tensor import Tensor
+from ...ops._op import Op, apply
+
+__all__ = ["linear", "bilinear"]
+
+_DT_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+             "complex64": "ComplexFloat", "complex128": "ComplexDouble", "int64": "Long", "int32": "Int"}
+
+
+class Linear(Op):
+    """y = x @ W.T + b as one matmul over the flattened leading dims, with a fused backward."""
+
+    save_inputs = (0, 1)
+
+    def forward(ctx, xp, x, w, b=None):
+        k = w.shape[-1] if w.ndim == 2 else w.shape[0]
+        if x.ndim == 0 or x.shape[-1] != k:
+            rows = x.size // x.shape[-1] if x.ndim and x.shape[-1] else (1 if x.ndim <= 1 else x.shape[0])
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1] if x.ndim else 1} "
+                               f"and {k}x{w.shape[0] if w.ndim == 2 else 1})")
+        if x.dtype != w.dtype or (b is not None and b.dtype != x.dtype):
+            other = w.dtype if x.dtype != w.dtype else b.dtype
+            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                               f"{_DT_NAMES.get(str(x.dtype), str(x.dtype))} and "
+                               f"{_DT_NAMES.get(str(other), str(other))}")
+        ctx.has_bias = b is not None
+        lead = x.shape[:-1]
+        out = x.reshape(-1, k) @ (w.T if w.ndim == 2 else w.reshape(k, 1))
+        if b is not None:
+            out += b
+        return out.reshape(lead + ((w.shape[0],) if w.ndim == 2 else ()))
+
+    def backward(ctx, g):
+        x, w = ctx.inputs
+        k = x.shape[-1]
+        if w.ndim == 1:  # y = x @ w
+            return g.unsqueeze(-1) * w, (g.reshape(-1, 1) * x.reshape(-1, k)).sum(0), None
+        n = w.shape[0]
+        g2 = g.reshape(-1, n)
+        gx = (g2 @ w).reshape(x.shape)
+        gw = g2.mT @ x.reshape(-1, k)
+        gb = g2.sum(0) if ctx.has_bias else None
+        return gx, gw, gb
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = input @ weight.T + bias."""
+    return apply(Linear, input, weight, bias)
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y[..., o] = sum_ij input1[..., i] * weight[o, i, j] * input2[..., j] + bias[o]."""
+    if input1.shape[:-1] != input2.shape[:-1]:
+        raise RuntimeError(f"bilinear(): input batch dimensions do not match: got {list(input1.shape[:-1])} and "
+                           f"{list(input2.shape[:-1])}")
+    if weight.ndim != 3 or input1.shape[-1] != weight.shape[1] or input2.shape[-1] != weight.shape[2]:
+        raise RuntimeError(f"bilinear(): input sizes do not match weight: input1 {list(input1.shape)}, input2 "
+                           f"{list(input2.shape)}, weight {list(weight.shape)}")
+    lead = tuple(input1.shape[:-1])
+    o, i, j = weight.shape
+    x1 = input1.reshape(-1, i)
+    x2 = input2.reshape(-1, j)
+    # (B, i) @ (i, o*j) -> (B, o, j), then contract j with x2: two matmuls instead of an einsum
+    t = (x1 @ weight.permute(1, 0, 2).reshape(i, o * j)).reshape(-1, o, j)
+    out = (t @ x2.unsqueeze(-1)).squeeze(-1)
+    if bias is not None:
+        out = out + bias
+    return out.reshape(lead + (o,))

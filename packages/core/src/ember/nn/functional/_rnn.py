@@ -52,66 +52,95 @@ def _steps(batch_sizes, n_rows, batch, reverse):
 
 
 # -- forward kernels ---------------------------------------------------------------------------------------
-def _lstm_forward(ctx, xp, x2, h0, c0, w_ih, w_hh, bias, w_hr, offs, sizes, order):
+# NOTE [ LSTM gate layout ]: internally the gates are ordered (o, i, f, g) -- torch's (i, f, g, o) rolled by one
+# block -- so the three sigmoid gates are one contiguous slab, and the o, i, f rows of the weights are scaled
+# by 0.5 (exact in binary floating point): sigmoid(x) = 0.5 * tanh(x / 2) + 0.5, so ONE tanh over all four
+# gates plus a multiply-add on the sigmoid slab computes every activation of a step.
+def _lstm_weights(xp, w, H):
+    """Torch-ordered gate rows -> internal (o, i, f, g) order with the sigmoid rows halved."""
+    wp = xp.roll(w, H, axis=0)
+    wp[:3 * H] *= 0.5
+    return wp
+
+
+def _states(xp, x2, h0, B, uniform, reverse):
+    """Storage for the per-step states: (all outputs, all previous states); uniform batches alias the two."""
     N = x2.shape[0]
+    if uniform:
+        S = xp.empty((N + B,) + h0.shape[1:], x2.dtype)
+        if reverse:
+            S[N:] = h0
+            return S[:N], S[B:]
+        S[:B] = h0
+        return S[B:], S[:N]
+    return xp.empty((N,) + h0.shape[1:], x2.dtype), xp.empty((N,) + h0.shape[1:], x2.dtype)
+
+
+def _lstm_forward(ctx, xp, x2, h0, c0, w_ih, w_hh, bias, w_hr, offs, sizes, order, uniform):
     H = w_hh.shape[0] // 4
-    P = w_hh.shape[1]
-    gates = x2 @ w_ih.T                       # (N, 4H): input projection of every step at once
+    B = h0.shape[0]
+    gates = x2 @ _lstm_weights(xp, w_ih, H).T            # (N, 4H): input projection of every step at once
     if bias is not None:
-        gates += bias
-    out = xp.empty((N, P), x2.dtype)
-    hprev = xp.empty((N, P), x2.dtype)        # h entering each step (dW_hh = dG.T @ hprev)
-    cprev = xp.empty((N, H), x2.dtype)
-    tanh_c = xp.empty((N, H), x2.dtype)
-    hu_all = xp.empty((N, H), x2.dtype) if w_hr is not None else None
-    h = xp.array(h0, copy=True)
-    c = xp.array(c0, copy=True)
-    w_hh_t = w_hh.T
+        gates += _lstm_weights(xp, bias, H)
+    w_hh_t = xp.ascontiguousarray(_lstm_weights(xp, w_hh, H).T)
+    out, hprev = _states(xp, x2, h0, B, uniform, reverse=order[0] != 0)
+    c_all, cprev = _states(xp, x2, c0, B, uniform, reverse=order[0] != 0)
+    tanh_c = xp.empty(c_all.shape, x2.dtype)
+    hu_all = xp.empty(c_all.shape, x2.dtype) if w_hr is not None else None
     w_hr_t = w_hr.T if w_hr is not None else None
+    if not uniform:
+        h = xp.array(h0, copy=True)
+        c = xp.array(c0, copy=True)
     for t in order:
         s, b = offs[t], sizes[t]
         e = s + b
-        hp = h[:b]
-        hprev[s:e] = hp
-        cp = c[:b]
-        cprev[s:e] = cp
+        if not uniform:
+            hprev[s:e] = h[:b]
+            cprev[s:e] = c[:b]
         g = gates[s:e]
-        g += hp @ w_hh_t
-        _sigmoid_(xp, g[:, :2 * H])
-        xp.tanh(g[:, 2 * H:3 * H], out=g[:, 2 * H:3 * H])
-        _sigmoid_(xp, g[:, 3 * H:])
-        cn = g[:, H:2 * H] * cp
-        cn += g[:, :H] * g[:, 2 * H:3 * H]
-        c[:b] = cn
+        g += hprev[s:e] @ w_hh_t
+        xp.tanh(g, out=g)
+        sig = g[:, :3 * H]
+        sig *= 0.5
+        sig += 0.5
+        cn = c_all[s:e]
+        xp.multiply(g[:, 2 * H:3 * H], cprev[s:e], out=cn)
+        cn += g[:, H:2 * H] * g[:, 3 * H:]
         tc = tanh_c[s:e]
         xp.tanh(cn, out=tc)
         if w_hr_t is None:
-            xp.multiply(g[:, 3 * H:], tc, out=out[s:e])
+            xp.multiply(g[:, :H], tc, out=out[s:e])
         else:
             hu = hu_all[s:e]
-            xp.multiply(g[:, 3 * H:], tc, out=hu)
+            xp.multiply(g[:, :H], tc, out=hu)
             xp.matmul(hu, w_hr_t, out=out[s:e])
-        h[:b] = out[s:e]
+        if not uniform:
+            h[:b] = out[s:e]
+            c[:b] = cn
+    if uniform:
+        s, b = offs[order[-1]], sizes[order[-1]]
+        h, c = out[s:s + b].copy(), c_all[s:s + b].copy()
     ctx.state = (gates, hprev, cprev, tanh_c, hu_all)
     return out, h, c
 
 
-def _gru_forward(ctx, xp, x2, h0, w_ih, w_hh, b_ih, b_hh, offs, sizes, order):
-    N = x2.shape[0]
+def _gru_forward(ctx, xp, x2, h0, w_ih, w_hh, b_ih, b_hh, offs, sizes, order, uniform):
     H = w_hh.shape[1]
+    B = h0.shape[0]
     gates = x2 @ w_ih.T                       # (N, 3H); r, z become activations in place, n stays separate
     if b_ih is not None:
         gates += b_ih
-    out = xp.empty((N, H), x2.dtype)
-    hprev = xp.empty((N, H), x2.dtype)
-    ghn = xp.empty((N, H), x2.dtype)          # W_hn h + b_hn, needed for dr
-    h = xp.array(h0, copy=True)
-    w_hh_t = w_hh.T
+    out, hprev = _states(xp, x2, h0, B, uniform, reverse=order[0] != 0)
+    ghn = xp.empty((x2.shape[0], H), x2.dtype)   # W_hn h + b_hn, needed for dr
+    w_hh_t = xp.ascontiguousarray(w_hh.T)
+    if not uniform:
+        h = xp.array(h0, copy=True)
     for t in order:
         s, b = offs[t], sizes[t]
         e = s + b
-        hp = h[:b]
-        hprev[s:e] = hp
+        if not uniform:
+            hprev[s:e] = h[:b]
+        hp = hprev[s:e]
         gh = hp @ w_hh_t
         if b_hh is not None:
             gh += b_hh
@@ -127,49 +156,59 @@ def _gru_forward(ctx, xp, x2, h0, w_ih, w_hh, b_ih, b_hh, offs, sizes, order):
         xp.subtract(hp, n, out=hn)            # h' = n + z * (h - n)
         hn *= g[:, H:2 * H]
         hn += n
-        h[:b] = hn
+        if not uniform:
+            h[:b] = hn
+    if uniform:
+        s, b = offs[order[-1]], sizes[order[-1]]
+        h = out[s:s + b].copy()
     ctx.state = (gates, hprev, ghn)
     return out, h
 
 
-def _rnn_forward(ctx, xp, x2, h0, w_ih, w_hh, bias, relu, offs, sizes, order):
-    N = x2.shape[0]
-    H = w_hh.shape[0]
-    out = x2 @ w_ih.T                         # the pre-activations become the outputs in place
+def _rnn_forward(ctx, xp, x2, h0, w_ih, w_hh, bias, relu, offs, sizes, order, uniform):
+    B = h0.shape[0]
+    out, hprev = _states(xp, x2, h0, B, uniform, reverse=order[0] != 0)
+    xp.matmul(x2, w_ih.T, out=out)            # the pre-activations become the outputs in place
     if bias is not None:
         out += bias
-    hprev = xp.empty((N, H), x2.dtype)
-    h = xp.array(h0, copy=True)
-    w_hh_t = w_hh.T
+    w_hh_t = xp.ascontiguousarray(w_hh.T)
+    if not uniform:
+        h = xp.array(h0, copy=True)
     for t in order:
         s, b = offs[t], sizes[t]
         e = s + b
-        hp = h[:b]
-        hprev[s:e] = hp
+        if not uniform:
+            hprev[s:e] = h[:b]
         o = out[s:e]
-        o += hp @ w_hh_t
+        o += hprev[s:e] @ w_hh_t
         if relu:
             xp.maximum(o, 0, out=o)
         else:
             xp.tanh(o, out=o)
-        h[:b] = o
+        if not uniform:
+            h[:b] = o
+    if uniform:
+        s, b = offs[order[-1]], sizes[order[-1]]
+        h = out[s:s + b].copy()
     ctx.state = (hprev,)
     return out, h
 
 
 # -- backward kernels (arrays; used when create_graph is off) ------------------------------------------------
 def _lstm_backward(xp, st, dout, dh_n, dc_n, w_hh, w_hr, offs, sizes, order):
+    """BPTT in the internal (o, i, f, g) order; returns dG (internal order), dh0, dc0, dW_hr."""
     gates, hprev, cprev, tanh_c, hu_all = st
     N = gates.shape[0]
     H = w_hh.shape[0] // 4
-    i, f, gg, o = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
-    # per-step factors, vectorised over every step: dG_{i,f,g} = dc * A3, dG_o = dh * A_o, dc += dh * Bc
+    o, i, f, gg = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
+    # factors of every step at once: dG_o = dh * A_o, dG_{i,f,g} = dc * A3, dc_t = dc_{t+1} f + dh * Bc
     A3 = xp.empty((N, 3, H), gates.dtype)
     xp.multiply(gg, i * (1 - i), out=A3[:, 0])
     xp.multiply(cprev, f * (1 - f), out=A3[:, 1])
     xp.multiply(i, 1 - gg * gg, out=A3[:, 2])
     A_o = tanh_c * o * (1 - o)
     Bc = o * (1 - tanh_c * tanh_c)
+    w_hh_p = xp.roll(w_hh, H, axis=0)
     dG = xp.empty_like(gates)
     dG4 = dG.reshape(N, 4, H)
     dh = xp.array(dh_n, copy=True)
@@ -184,10 +223,10 @@ def _lstm_backward(xp, st, dout, dh_n, dc_n, w_hh, w_hr, offs, sizes, order):
             dhr = dhr @ w_hr
         dct = dhr * Bc[s:e]
         dct += dc[:b]
-        xp.multiply(dct[:, None, :], A3[s:e], out=dG4[s:e, :3])
-        xp.multiply(dhr, A_o[s:e], out=dG[s:e, 3 * H:])
+        xp.multiply(dhr, A_o[s:e], out=dG[s:e, :H])
+        xp.multiply(dct[:, None, :], A3[s:e], out=dG4[s:e, 1:])
         xp.multiply(dct, f[s:e], out=dc[:b])
-        xp.matmul(dG[s:e], w_hh, out=dh[:b])
+        xp.matmul(dG[s:e], w_hh_p, out=dh[:b])
     dW_hr = dhr_all.T @ hu_all if w_hr is not None else None
     return dG, dh, dc, dW_hr
 
@@ -244,16 +283,18 @@ class _RNNLayer(Op):
         B = h0.shape[0]
         x2 = x.reshape(-1, x.shape[-1])
         offs, sizes, order = _steps(batch_sizes, x2.shape[0], B, reverse)
+        uniform = batch_sizes is None
         ctx.mode, ctx.batch_sizes, ctx.reverse, ctx.xp = mode, batch_sizes, reverse, xp
         ctx.steps = (offs, sizes, order)
         if mode == "LSTM":
             bias = b_ih + b_hh if b_ih is not None else None
-            out, h, c = _lstm_forward(ctx, xp, x2, h0, c0, w_ih, w_hh, bias, w_hr, offs, sizes, order)
+            out, h, c = _lstm_forward(ctx, xp, x2, h0, c0, w_ih, w_hh, bias, w_hr, offs, sizes, order, uniform)
         elif mode == "GRU":
-            out, h = _gru_forward(ctx, xp, x2, h0, w_ih, w_hh, b_ih, b_hh, offs, sizes, order)
+            out, h = _gru_forward(ctx, xp, x2, h0, w_ih, w_hh, b_ih, b_hh, offs, sizes, order, uniform)
         else:
             bias = b_ih + b_hh if b_ih is not None else None
-            out, h = _rnn_forward(ctx, xp, x2, h0, w_ih, w_hh, bias, mode == "RNN_RELU", offs, sizes, order)
+            out, h = _rnn_forward(ctx, xp, x2, h0, w_ih, w_hh, bias, mode == "RNN_RELU", offs, sizes, order,
+                                  uniform)
             ctx.out = out
         out = out.reshape(x.shape[:-1] + (out.shape[-1],))
         return (out, h, c) if mode == "LSTM" else (out, h)
@@ -262,35 +303,43 @@ class _RNNLayer(Op):
         if GradMode.enabled:
             return _double_backward(ctx, grads)
         x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr = (t._data if t is not None else None for t in ctx.inputs)
+        need = [e is not None for e in ctx.next_functions]
         xp = ctx.xp
         offs, sizes, order = ctx.steps
-        x2 = x.reshape(-1, x.shape[-1])
         dout = grads[0]._data
         dout = dout.reshape(-1, dout.shape[-1])
         mode = ctx.mode
         dW_hr = dc0 = None
         if mode == "LSTM":
-            dGi, dh0, dc0, dW_hr = _lstm_backward(xp, ctx.state, dout, grads[1]._data, grads[2]._data, w_hh, w_hr,
-                                                 offs, sizes, order)
-            dGh = dGi
-            hprev = ctx.state[1]
-        elif mode == "GRU":
-            dGi, dGh, dh0 = _gru_backward(xp, ctx.state, dout, grads[1]._data, w_hh, offs, sizes, order)
-            hprev = ctx.state[1]
+            H = w_hh.shape[0] // 4
+            dG, dh0, dc0, dW_hr = _lstm_backward(xp, ctx.state, dout, grads[1]._data, grads[2]._data, w_hh, w_hr,
+                                                offs, sizes, order)
+            # dG is in the internal (o, i, f, g) order: roll the weight (not dG) for dx, roll the results back
+            dx = (dG @ xp.roll(w_ih, H, axis=0)) if need[0] else None
+            x2 = x.reshape(-1, x.shape[-1])
+            dW_ih = xp.roll(dG.T @ x2, -H, axis=0) if need[3] else None
+            dW_hh = xp.roll(dG.T @ ctx.state[1], -H, axis=0) if need[4] else None
+            db = xp.roll(dG.sum(0), -H) if b_ih is not None and (need[5] or need[6]) else None
+            db_ih, db_hh = db, (db.copy() if db is not None else None)
         else:
-            dGi, dh0 = _rnn_backward(xp, ctx.state, ctx.out, dout, grads[1]._data, w_hh, mode == "RNN_RELU",
-                                     offs, sizes, order)
-            dGh = dGi
-            hprev = ctx.state[0]
+            if mode == "GRU":
+                dGi, dGh, dh0 = _gru_backward(xp, ctx.state, dout, grads[1]._data, w_hh, offs, sizes, order)
+                hprev = ctx.state[1]
+            else:
+                dGi, dh0 = _rnn_backward(xp, ctx.state, ctx.out, dout, grads[1]._data, w_hh, mode == "RNN_RELU",
+                                         offs, sizes, order)
+                dGh = dGi
+                hprev = ctx.state[0]
+            dx = (dGi @ w_ih) if need[0] else None
+            x2 = x.reshape(-1, x.shape[-1])
+            dW_ih = dGi.T @ x2 if need[3] else None
+            dW_hh = dGh.T @ hprev if need[4] else None
+            db_ih = dGi.sum(0) if b_ih is not None and need[5] else None
+            db_hh = dGh.sum(0) if b_hh is not None and need[6] else None
         ctx.state = ctx.out = None
-        wrap = _wrap
-        dx = wrap((dGi @ w_ih).reshape(x.shape))
-        dW_ih = wrap(dGi.T @ x2)
-        dW_hh = wrap(dGh.T @ hprev)
-        db_ih = wrap(dGi.sum(0)) if b_ih is not None else None
-        db_hh = wrap(dGh.sum(0)) if b_hh is not None else None
-        return (dx, wrap(dh0), wrap(dc0) if dc0 is not None else None, dW_ih, dW_hh, db_ih, db_hh,
-                wrap(dW_hr) if dW_hr is not None else None)
+        if dx is not None:
+            dx = dx.reshape(x.shape)
+        return tuple(None if a is None else _wrap(a) for a in (dx, dh0, dc0, dW_ih, dW_hh, db_ih, db_hh, dW_hr))
 
 
 def _wrap(a):
