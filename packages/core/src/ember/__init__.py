@@ -14,17 +14,38 @@ from .ops.elementwise import *  # noqa: F401,F403
 from .ops.reduction import *  # noqa: F401,F403
 from .ops.sorting import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
-from .ops.linalg import matmul  # noqa: F401
+from .ops.linalg import *  # noqa: F401,F403
+from .random import *  # noqa: F401,F403
+from .ops.spectral import stft, istft  # noqa: F401
+from . import linalg, fft  # noqa: F401
 from .ops.indexing import *  # noqa: F401,F403
 from .ops.joining import *  # noqa: F401,F403
 from ._tensor_str import set_printoptions
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled)
 from . import autograd, cuda, nn
+from . import optim
 from .serialization import save, load
+from ._flags import *  # noqa: F401,F403
 from .multiprocessing.reductions import install as _install_mp
 from . import utils
 
 _install_mp()
 
-del annotations
+
+def _tidy_namespace() -> None:
+    # the op families are star-imported for their functions; their Op classes and helper modules stay internal
+    import types  # noqa: PLC0415
+
+    from .autograd.graph import Node  # noqa: PLC0415
+
+    g = globals()
+    for k in [k for k, v in g.items() if isinstance(v, type) and issubclass(v, Node)]:
+        del g[k]
+    for k in ("np", "math", "builtins", "importlib"):
+        if isinstance(g.get(k), types.ModuleType):
+            del g[k]
+
+
+_tidy_namespace()
+del annotations, _tidy_namespace

@@ -7,9 +7,14 @@ from .grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, 
                         is_inference_mode_enabled, GradMode)
 from .graph import Node, run_backward, AnomalyMode
 from . import graph
+from .function import Function, FunctionCtx, once_differentiable
+from . import function
+from .gradcheck import gradcheck, gradgradcheck
+from . import functional
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-           "set_detect_anomaly", "detect_anomaly", "Function", "gradcheck", "gradgradcheck", "Node"]
+           "set_detect_anomaly", "detect_anomaly", "Function", "FunctionCtx", "once_differentiable", "gradcheck",
+           "gradgradcheck", "Node", "functional", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
 
 
 def _make_grads(outputs, grad_outputs, create_graph):
@@ -92,9 +97,17 @@ def grad(outputs, inputs=None, grad_outputs=None, retain_graph=None, create_grap
     for o in outputs:
         if not o._rg:
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-    grads = _make_grads(outputs, grad_outputs, create_graph)
-    res = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs, capture=True,
-                       allow_unused=bool(allow_unused) or materialize_grads)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    elif materialize_grads and not allow_unused:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
+                         "allow_unused=False.")
+    if is_grads_batched:
+        res = _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, bool(allow_unused))
+    else:
+        grads = _make_grads(outputs, grad_outputs, create_graph)
+        res = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs, capture=True,
+                           allow_unused=bool(allow_unused))
     if materialize_grads:
         from ..ops.creation import zeros_like  # noqa: PLC0415
 
@@ -102,6 +115,25 @@ def grad(outputs, inputs=None, grad_outputs=None, retain_graph=None, create_grap
     if not create_graph:
         res = [r.detach() if r is not None else None for r in res]
     return tuple(res)
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused):
+    """is_grads_batched: the first dim of every grad_output indexes independent vjps; results are stacked."""
+    from .functional import stack  # noqa: PLC0415
+
+    sizes = {g.shape[0] if g is not None and g.ndim else None for g in grad_outputs}
+    if len(sizes) != 1 or None in sizes:
+        raise RuntimeError("If `is_grads_batched=True`, we interpret the first dimension of each grad_output as the "
+                           "batch dimension. The sizes of the remaining dimensions are expected to match the shape "
+                           "of corresponding output, and every grad_output must share the same batch size.")
+    n = sizes.pop()
+    per = []
+    for b in range(n):
+        gs = _make_grads(outputs, [g[b] for g in grad_outputs], create_graph)
+        keep = retain_graph or b < n - 1
+        per.append(run_backward(outputs, gs, keep, create_graph, inputs=inputs, capture=True,
+                                allow_unused=allow_unused))
+    return [None if per and per[0][i] is None else stack([p[i] for p in per], 0) for i in range(len(inputs))]
 
 
 class set_detect_anomaly:
@@ -146,3 +178,7 @@ class detect_anomaly:
 
 def is_anomaly_enabled() -> bool:
     return AnomalyMode.enabled
+
+
+def is_anomaly_check_nan_enabled() -> bool:
+    return AnomalyMode.check_nan

@@ -110,7 +110,7 @@ class Solve(Op):
                 from None
 
     def backward(ctx, g):
-        (A,) = ctx.inputs
+        A = ctx.inputs[0]
         X = ctx.output
         gB = solve(_h(A), g)
         return -(gB @ _h(X)), gB

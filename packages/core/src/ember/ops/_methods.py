@@ -37,7 +37,8 @@ def _mul(self, other):
     if other.__class__ is Tensor and not GradMode.enabled or (other.__class__ is Tensor and not (
             self._rg or other._rg)):
         a, b = self._data, other._data
-        if a.dtype is b.dtype and a.__class__ is _ndarray and b.__class__ is _ndarray:
+        if a.dtype is b.dtype and a.__class__ is _ndarray and b.__class__ is _ndarray and (
+                a.shape == b.shape or not a.ndim or not b.ndim):
             out = a * b
             return Tensor._wrap(out if out.__class__ is _ndarray else np.asarray(out))
     return binary(E.Mul, self, other)
@@ -47,7 +48,8 @@ def _add(self, other):
     if other.__class__ is Tensor and not GradMode.enabled or (other.__class__ is Tensor and not (
             self._rg or other._rg)):
         a, b = self._data, other._data
-        if a.dtype is b.dtype and a.__class__ is _ndarray and b.__class__ is _ndarray:
+        if a.dtype is b.dtype and a.__class__ is _ndarray and b.__class__ is _ndarray and (
+                a.shape == b.shape or not a.ndim or not b.ndim):
             out = a + b
             return Tensor._wrap(out if out.__class__ is _ndarray else np.asarray(out))
     return binary(E.Add, self, other)

@@ -182,6 +182,9 @@ def apply(cls, *ts, **params):
     """Run op ``cls`` on tensors ``ts`` (already tensors; scalars allowed where the op accepts them)."""
 
     t0 = ts[0]
+    if not isinstance(t0, Tensor):
+        raise TypeError(f"{cls.__name__.lower()}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(t0).__name__}")
     arrays = [t._data if isinstance(t, Tensor) else t for t in ts]
     a0 = arrays[0]
     xp = np if a0.__class__ is _ndarray else _xp_of(a0)

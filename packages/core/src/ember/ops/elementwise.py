@@ -623,7 +623,7 @@ def div(input, other, *, rounding_mode=None, out=None):
 
 
 def _int_div_trunc(a, other):
-    q = (a.abs() // (other.abs() if hasattr(other, "_data") else abs(other)))
+    q = (a.abs() // (other.abs() if hasattr(other, "_data") else (other if other >= 0 else -other)))
     neg = (a < 0) ^ (other < 0 if hasattr(other, "_data") else (other < 0))
     return where(neg, -q, q)
 
@@ -858,7 +858,7 @@ def _unary_fn(cls, name):
     return fn
 
 
-UNARY = {
+_UNARY = {
     "exp": Exp, "exp2": Exp2, "expm1": Expm1, "log": Log, "log2": Log2, "log10": Log10, "log1p": Log1p,
     "sqrt": Sqrt, "rsqrt": Rsqrt, "sin": Sin, "cos": Cos, "tan": Tan, "asin": Asin, "acos": Acos, "atan": Atan,
     "sinh": Sinh, "cosh": Cosh, "tanh": Tanh, "asinh": Asinh, "acosh": Acosh, "atanh": Atanh,
@@ -868,7 +868,7 @@ UNARY = {
     "isneginf": IsNegInf, "signbit": Signbit, "conj": Conj, "angle": Angle,
 }
 _g = globals()
-for _name, _cls in UNARY.items():
+for _name, _cls in _UNARY.items():
     _g[_name] = _unary_fn(_cls, _name)
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh  # noqa: F821
 fix = trunc  # noqa: F821

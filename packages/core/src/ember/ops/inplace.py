@@ -101,6 +101,9 @@ def assign(self, res) -> None:
 
             res = clone(res)
     node = res._grad_fn
+    if needs_graph and self._base is not None and self._base._rg and self._base._grad_fn is None and \
+            self._view_fn is not None:  # check before writing, so a refused op leaves the data untouched
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     if needs_graph and node is not None:
         _snapshot_saved_self(node, self)
     if not sd.flags.writeable:
@@ -139,6 +142,7 @@ def _snapshot_saved_self(node, self):
 
     snap = Tensor._wrap(self._data.copy())
     snap._rg, snap._grad_fn, snap._out_nr = self._rg, self._grad_fn, self._out_nr
+    snap._vc = [self._vc[0]] if self._vc is not None else None  # keep the version the node recorded at save time
     node._saved = (tuple(snap if t is self else t for t in ins), saved[1], saved[2])
 
 

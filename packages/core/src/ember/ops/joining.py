@@ -80,9 +80,9 @@ def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
 concat = cat
 
 
-def concatenate(tensors, axis: int = 0, out=None) -> Tensor:
-    """Alias of :func:`cat` with NumPy's ``axis`` name."""
-    return cat(tensors, axis, out=out)
+def concatenate(tensors, axis: int = 0, out=None, *, dim: int | None = None) -> Tensor:
+    """Alias of :func:`cat` with NumPy's ``axis`` name (``dim`` is accepted too, like torch)."""
+    return cat(tensors, axis if dim is None else dim, out=out)
 
 
 class Stack(Op):

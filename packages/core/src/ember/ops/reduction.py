@@ -1,8 +1,8 @@
-"""Reductions: sum, mean, prod, max/min, std/var, logsumexp, norm, all/any, cumulative ops, diff, ...
+"""Reductions: sum, mean, prod, max/min, std/var, logsumexp, norm, all/any, cumsum/cumprod/logcumsumexp, diff, ...
 
-Sorting-based ops (sort, topk, kthvalue, median, mode, unique) live in ``ops/sorting.py``. The index-moving helper ops ``Gather`` /
-``ScatterAdd`` defined here are a linear-adjoint pair, so every (values, indices) op gets double backward
-by routing its gradient through them.
+Order-based ops (sort, topk, kthvalue, median, mode, cummax, unique) live in ``ops/sorting.py``. The
+index-moving helper ops ``Gather`` / ``ScatterAdd`` defined here are a linear-adjoint pair, so every
+(values, indices) op gets double backward by routing its gradient through them.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from .._dtype import promote_types as _promote
 from .._tensor import Tensor, _wrap_dim
 from ._op import Op, apply
 from . import return_types as _rt
@@ -103,37 +104,44 @@ def _index_grid(xp, idx, d):
 class Gather(Op):
     """``take_along_axis(x, idx, dim)``; its adjoint is ``ScatterAdd``."""
 
-    def forward(ctx, xp, x, idx=None, dim=0):
-        ctx.idx, ctx.dim, ctx.shape = idx, dim, x.shape
+    def forward(ctx, xp, x, idx=None, dim=0, unique=False):
+        ctx.idx, ctx.dim, ctx.shape, ctx.unique = idx, dim, x.shape, unique
         if x.ndim == 0:
             return x.copy()
         return xp.take_along_axis(x, idx, axis=dim)
 
     def backward(ctx, g):
-        return apply(ScatterAdd, g, idx=ctx.idx, dim=ctx.dim, shape=ctx.shape)
+        return apply(ScatterAdd, g, idx=ctx.idx, dim=ctx.dim, shape=ctx.shape, unique=ctx.unique)
 
 
 class ScatterAdd(Op):
-    """Zeros of ``shape`` with ``g`` added at ``idx`` along ``dim`` (repeats accumulate); adjoint of Gather."""
+    """Zeros of ``shape`` with ``g`` added at ``idx`` along ``dim``; adjoint of Gather.
 
-    def forward(ctx, xp, g, idx=None, dim=0, shape=()):
-        ctx.idx, ctx.dim = idx, dim
+    ``unique=True`` promises no index repeats within a slice (sort, topk, max over a dim), which allows a
+    plain put instead of the much slower unbuffered ``add.at`` that repeated indices (cummax) need.
+    """
+
+    def forward(ctx, xp, g, idx=None, dim=0, shape=(), unique=False):
+        ctx.idx, ctx.dim, ctx.unique = idx, dim, unique
         if g.ndim == 0:
             return g.copy()
         out = xp.zeros(shape, dtype=g.dtype)
-        xp.add.at(out, _index_grid(xp, idx, dim), g)
+        if unique:
+            xp.put_along_axis(out, idx, g, axis=dim)
+        else:
+            xp.add.at(out, _index_grid(xp, idx, dim), g)
         return out
 
     def backward(ctx, g):
-        return apply(Gather, g, idx=ctx.idx, dim=ctx.dim)
+        return apply(Gather, g, idx=ctx.idx, dim=ctx.dim, unique=ctx.unique)
 
 
 def _select_grad(g, idx, dim, shape, keepdim):
     """Gradient of a (values, indices) reduction along ``dim``: g lands at the chosen index."""
     if not keepdim and len(shape):
         g = g.unsqueeze(dim)
-        idx = np.expand_dims(idx, dim) if idx.ndim < len(shape) else idx
-    return apply(ScatterAdd, g, idx=idx, dim=dim, shape=shape)
+        idx = idx.reshape(tuple(g.shape))
+    return apply(ScatterAdd, g, idx=idx, dim=dim, shape=shape, unique=True)
 
 
 # -- sum / mean / prod ----------------------------------------------------------------------------------------
@@ -395,7 +403,8 @@ class Var(Op):
         x = ctx.inputs[0]
         if ctx.sqrt:  # d std = d var / (2 std); torch zeroes it where std == 0
             out = ctx.output
-            g = _where(out == 0, 0, g / (2 * out))
+            zero = out == 0
+            g = _where(zero, 0, g / (2 * _where(zero, 1, out)))
         return _var_backward(g, x, ctx.dims, ctx.keepdim, ctx.denom)
 
 
@@ -462,7 +471,7 @@ class LogSumExp(Op):
         return _expand_back(g, x.shape, ctx.dims, ctx.keepdim) * (x - ob).exp()
 
 
-def logsumexp(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
+def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     """log(sum(exp(input), dim)) computed stably by shifting by the max."""
     return apply(LogSumExp, input, dim=_dims(dim, input.ndim), keepdim=keepdim)
 
@@ -500,12 +509,16 @@ class VectorNorm(Op):
         if p in (float("inf"), float("-inf")):
             return _even_grad(g, x.abs(), out, dims, keepdim) * x.sgn()
         ob = _expand_back(out, x.shape, dims, keepdim)
+        zero = ob == 0
+        ob = _where(zero, 1, ob)  # the masked branch must not divide by zero either
         if p == 2:
-            return _where(ob == 0, 0, gb / ob) * x
-        scaled = x.sgn() * x.abs() ** (p - 1)
-        if p < 1:
-            scaled = _where(x == 0, 0, scaled)
-        return _where(ob == 0, 0, gb / ob ** (p - 1)) * scaled
+            return _where(zero, 0, gb / ob) * x
+        if p < 1:  # |x|^(p-1) blows up at 0, where torch's gradient is 0
+            xz = x == 0
+            scaled = _where(xz, 0, x.sgn() * _where(xz, 1, x.abs()) ** (p - 1))
+        else:
+            scaled = x.sgn() * x.abs() ** (p - 1)
+        return _where(zero, 0, gb / ob ** (p - 1)) * scaled
 
 
 class NuclearNorm(Op):
@@ -533,6 +546,9 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, out=None, dtyp
     if input._data.dtype.kind not in _FLOAT:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {_name(input._data.dtype)}")
+    if dtype is not None and _promote(input.dtype, dtype) != dtype:
+        raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({_name(input._data.dtype)}) should be "
+                           f"convertible without narrowing to the specified dtype ({_name(dtype.np)})")
     x = input if dtype is None else input.to(dtype)
     if isinstance(dim, int):
         dim = (dim,)
@@ -638,29 +654,6 @@ class CumProd(Op):
         return _where(before, a, _where(first, b, 0))
 
 
-class CumExtreme(Op):
-    """cummax/cummin: running extreme and the index where it was last attained (NaN propagates)."""
-
-    nondiff_outputs = (1,)
-
-    def forward(ctx, xp, x, dim=0, largest=True):
-        ctx.dim, ctx.shape = dim, x.shape
-        if x.ndim == 0:
-            ctx.idx = xp.zeros((), dtype=np.int64)
-            return x.copy(), ctx.idx
-        acc = (xp.maximum if largest else xp.minimum).accumulate(x, axis=dim)
-        hit = x == acc
-        if x.dtype.kind in "fc":
-            hit |= xp.isnan(x)
-        pos = xp.arange(x.shape[dim], dtype=np.int64).reshape(tuple(-1 if i == dim else 1 for i in range(x.ndim)))
-        idx = xp.maximum.accumulate(xp.where(hit, pos, 0), axis=dim)
-        ctx.idx = idx
-        return acc, idx
-
-    def backward(ctx, g, _gi):
-        return apply(ScatterAdd, g, idx=ctx.idx, dim=ctx.dim, shape=ctx.shape)
-
-
 class LogCumSumExp(Op):
     save_inputs = (0,)
     save_output = True
@@ -704,18 +697,6 @@ def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
 def cumprod(input: Tensor, dim: int, *, dtype=None) -> Tensor:
     """Cumulative product along ``dim``; its gradient is exact when the input holds zeros."""
     return apply(CumProd, input, dim=_cum_dim("cumprod", input, dim), dtype=dtype)
-
-
-def cummax(input: Tensor, dim: int):
-    """Running maximum along ``dim``: (values, indices)."""
-    v, i = apply(CumExtreme, input, dim=_cum_dim("cummax", input, dim), largest=True)
-    return _rt.cummax(v, i)
-
-
-def cummin(input: Tensor, dim: int):
-    """Running minimum along ``dim``: (values, indices)."""
-    v, i = apply(CumExtreme, input, dim=_cum_dim("cummin", input, dim), largest=False)
-    return _rt.cummin(v, i)
 
 
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:

@@ -666,7 +666,12 @@ def broadcast_tensors(*tensors):
     """Expand all tensors to their common broadcast shape (views)."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
-    shapes = [t._data.shape for t in tensors]
+    out = _bcast_shape([t._data.shape for t in tensors])
+    return tuple(expand(t, out) for t in tensors)
+
+
+def _bcast_shape(shapes):
+    """Broadcast shape of tensors' shapes, with torch's 'size of tensor a ... b' error."""
     n = max((len(s) for s in shapes), default=0)
     out = [1] * n
     for s in shapes:
@@ -677,7 +682,7 @@ def broadcast_tensors(*tensors):
                                    f"non-singleton dimension {n - i}")
             if a == 1:
                 out[-i] = b
-    return tuple(expand(t, tuple(out)) for t in tensors)
+    return tuple(out)
 
 
 def _atleast(tensors, fn):

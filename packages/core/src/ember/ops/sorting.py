@@ -1,4 +1,4 @@
-"""Sorting-based ops: sort, argsort, topk, kthvalue, median, nanmedian, mode, unique, unique_consecutive.
+"""Order-based ops: sort, argsort, topk, kthvalue, median, nanmedian, mode, cummax/cummin, unique, ...
 
 Every (values, indices) op here routes its gradient through ``reduction.ScatterAdd`` (the adjoint of
 ``Gather``), so double backward works. NaN sorts as the largest value, as in torch.
@@ -10,7 +10,7 @@ import numpy as np
 from .._tensor import Tensor, _wrap_dim
 from ._op import Op, apply
 from . import return_types as _rt
-from .reduction import ScatterAdd, _even_grad, _select_grad, _xp
+from .reduction import ScatterAdd, _cum_dim, _even_grad, _select_grad, _xp
 
 
 def _stable_argsort(xp, x, axis, descending):
@@ -37,8 +37,8 @@ class Sort(Op):
     def forward(ctx, xp, x, dim=-1, descending=False, k=None):
         ctx.dim, ctx.shape = dim, x.shape
         if x.ndim == 0:
-            ctx.idx = xp.zeros((), dtype=np.int64)
-            return x.copy(), ctx.idx
+            ctx.idx = idx = xp.zeros((), dtype=np.int64)
+            return x.copy(), idx
         n = x.shape[dim]
         if k is not None and 0 < k < n:
             # partition first (O(n)), then order only the k survivors
@@ -46,7 +46,7 @@ class Sort(Op):
             part = xp.argpartition(x, kth, axis=dim)
             sl = [slice(None)] * x.ndim
             sl[dim] = slice(n - k, n) if descending else slice(0, k)
-            cand = part[tuple(sl)]
+            cand = xp.sort(part[tuple(sl)], axis=dim)  # index order, so the stable sort keeps ties in it
             vals = xp.take_along_axis(x, cand, axis=dim)
             order = _stable_argsort(xp, vals, dim, descending)
             idx = xp.take_along_axis(cand, order, axis=dim)
@@ -61,7 +61,7 @@ class Sort(Op):
         return xp.take_along_axis(x, idx, axis=dim), idx
 
     def backward(ctx, g, _gi):
-        return apply(ScatterAdd, g, idx=ctx.idx, dim=ctx.dim, shape=ctx.shape)
+        return apply(ScatterAdd, g, idx=ctx.idx, dim=ctx.dim, shape=ctx.shape, unique=True)
 
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False):
@@ -99,8 +99,10 @@ class KthSelect(Op):
     def forward(ctx, xp, x, dim=-1, k=0, keepdim=False, nan_mode=None):
         ctx.dim, ctx.shape, ctx.keepdim = dim, x.shape, keepdim
         if x.ndim == 0:
-            ctx.idx = xp.zeros((), dtype=np.int64)
-            return x.copy(), ctx.idx
+            ctx.idx = idx = xp.zeros((), dtype=np.int64)
+            return x.copy(), idx
+        if nan_mode is not None and not (x.dtype.kind in "fc" and bool(xp.isnan(x).any())):
+            nan_mode, k = None, (x.shape[dim] - 1) // 2  # no NaN: the lower median is a plain O(n) selection
         if nan_mode is None:
             idx = xp.argpartition(x, k, axis=dim)
             sl = [slice(None)] * x.ndim
@@ -195,8 +197,8 @@ class Mode(Op):
     def forward(ctx, xp, x, dim=-1, keepdim=False):
         ctx.dim, ctx.shape, ctx.keepdim = dim, x.shape, keepdim
         if x.ndim == 0:
-            ctx.idx = xp.zeros((), dtype=np.int64)
-            return x.copy(), ctx.idx
+            ctx.idx = idx = xp.zeros((), dtype=np.int64)
+            return x.copy(), idx
         a = xp.moveaxis(x, dim, -1)
         lead = a.shape[:-1]
         n = a.shape[-1]
@@ -228,6 +230,42 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
     _check_slice("mode", input, d)
     v, i = apply(Mode, input, dim=d, keepdim=keepdim)
     return _rt.mode(v, i)
+
+
+# -- running extremes ---------------------------------------------------------------------------------------
+class CumExtreme(Op):
+    """cummax/cummin: running extreme and the index where it was last attained (NaN propagates)."""
+
+    nondiff_outputs = (1,)
+
+    def forward(ctx, xp, x, dim=0, largest=True):
+        ctx.dim, ctx.shape = dim, x.shape
+        if x.ndim == 0:
+            ctx.idx = idx = xp.zeros((), dtype=np.int64)
+            return x.copy(), idx
+        acc = (xp.maximum if largest else xp.minimum).accumulate(x, axis=dim)
+        hit = x == acc
+        if x.dtype.kind in "fc":
+            hit |= xp.isnan(x)
+        pos = xp.arange(x.shape[dim], dtype=np.int64).reshape(tuple(-1 if i == dim else 1 for i in range(x.ndim)))
+        idx = xp.maximum.accumulate(xp.where(hit, pos, 0), axis=dim)
+        ctx.idx = idx
+        return acc, idx
+
+    def backward(ctx, g, _gi):
+        return apply(ScatterAdd, g, idx=ctx.idx, dim=ctx.dim, shape=ctx.shape)
+
+
+def cummax(input: Tensor, dim: int):
+    """Running maximum along ``dim``: (values, indices)."""
+    v, i = apply(CumExtreme, input, dim=_cum_dim("cummax", input, dim), largest=True)
+    return _rt.cummax(v, i)
+
+
+def cummin(input: Tensor, dim: int):
+    """Running minimum along ``dim``: (values, indices)."""
+    v, i = apply(CumExtreme, input, dim=_cum_dim("cummin", input, dim), largest=False)
+    return _rt.cummin(v, i)
 
 
 # -- unique ---------------------------------------------------------------------------------------------------

@@ -32,6 +32,27 @@ _get_grad = attrgetter("_grad")
 _OWNED: "weakref.WeakValueDictionary[int, object]" = weakref.WeakValueDictionary()  # flat arrays we allocated
 
 
+_PAR_MIN = 1 << 17  # elements below which threading costs more than it saves
+_POOL: list = []
+
+
+def _pool_size() -> int:
+    if not _POOL:
+        import os  # noqa: PLC0415
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+        n = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+        _POOL.append(ThreadPoolExecutor(max(n - 1, 1), thread_name_prefix="ember-optim") if n > 1 else None)
+        _POOL.append(n)
+    return _POOL[1]
+
+
+def _scratch_list(arrs):
+    def scratch(i):
+        return arrs[i]
+    return scratch
+
+
 def _xp(a):
     return np if a.__class__ is np.ndarray else sys.modules["cupy"]
 
@@ -50,8 +71,8 @@ def _movable(p) -> bool:
     b = d.base
     if b is not None and _OWNED.get(id(b)) is not b:
         return False  # a view of memory someone else owns: moving it would break that alias
-    # p's slot + getrefcount's argument: any other reference is an alias we must not strand
-    return sys.getrefcount(d) <= 2
+    # p's slot + the local ``d`` + getrefcount's argument: any other reference is an alias we must not strand
+    return sys.getrefcount(d) <= 3
 
 
 class _Bucket:
@@ -73,6 +94,8 @@ class ElementwiseOptimizer(Optimizer):
     ``_kernel(group, p, g, st, sc, fresh, scratch)`` updates arrays in place (``g`` is a private copy it may
     clobber, ``scratch(i)`` a temporary like ``p``) and returns the new scalar state values.
     """
+
+    _n_scratch = 1  # temporaries (like p) the kernel asks for through scratch(i)
 
     def _scalar_state(self, group) -> dict:
         return {"step": 0.0}
@@ -115,8 +138,9 @@ class ElementwiseOptimizer(Optimizer):
         by_kind: dict = {}
         for p in params:
             d = p._data
-            dev = getattr(d, "device", None)
-            by_kind.setdefault((d.__class__, d.dtype, None if dev is None else dev.id), []).append(p)
+            dev = None if d.__class__ is np.ndarray else d.device.id
+            by_kind.setdefault((d.__class__, d.dtype, dev), []).append(p)
+        d = None  # drop the loop's reference: _movable counts references to each array
         buckets = []
         for (_, dtype, _), ps in by_kind.items():
             b = _Bucket(ps)
@@ -144,13 +168,6 @@ class ElementwiseOptimizer(Optimizer):
         b.views, b.flat, b.total, b.xp = views, flat, total, xp
         b.gbuf = xp.empty(total, dtype=flat.dtype)
         b.scratch = []
-
-    def _scratch_fn(self, b):
-        def scratch(i):
-            while len(b.scratch) <= i:
-                b.scratch.append(_real(b.xp.empty(b.total, dtype=b.flat.dtype)))
-            return b.scratch[i]
-        return scratch
 
     # -- stepping ---------------------------------------------------------------------------------------------
     def _step_group(self, group):
@@ -262,7 +279,23 @@ class ElementwiseOptimizer(Optimizer):
         fresh, b.fresh = b.fresh, ()
         sc = {n: float(a[0]) for n, a in b.sflat.items()}
         st = {n: _real(a) for n, a in b.tflat.items()}
-        new = self._kernel(group, _real(b.flat), _real(b.gbuf), st, sc, fresh, self._scratch_fn(b))
+        while len(b.scratch) < self._n_scratch:
+            b.scratch.append(_real(xp.empty(b.total, dtype=b.flat.dtype)))
+        pr, gr = _real(b.flat), _real(b.gbuf)
+        n = pr.shape[0]
+        workers = _pool_size() if xp is np and n >= _PAR_MIN else 1
+        if workers > 1:
+            # ufuncs release the GIL: split the elementwise update into contiguous chunks run in parallel
+            cs = -(-n // workers)
+            jobs = [(pr[i:i + cs], gr[i:i + cs], {k: a[i:i + cs] for k, a in st.items()},
+                     _scratch_list([t[i:i + cs] for t in b.scratch])) for i in range(0, n, cs)]
+            futs = [_POOL[0].submit(self._kernel, group, jp, jg, jst, dict(sc), fresh, js)
+                    for jp, jg, jst, js in jobs[1:]]
+            new = self._kernel(group, *jobs[0][:3], dict(sc), fresh, jobs[0][3])
+            for f in futs:
+                f.result()
+        else:
+            new = self._kernel(group, pr, gr, st, sc, fresh, _scratch_list(b.scratch))
         if new:
             for n, v in new.items():
                 b.sflat[n][...] = v

@@ -28,6 +28,8 @@ class Adadelta(ElementwiseOptimizer):
                         foreach=foreach, differentiable=differentiable)
         super().__init__(params, defaults)
 
+    _n_scratch = 2
+
     def _tensor_state(self, group) -> list:
         return [("square_avg", 0.0), ("acc_delta", 0.0)]
 

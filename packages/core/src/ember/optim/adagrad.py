@@ -43,6 +43,8 @@ class Adagrad(ElementwiseOptimizer):
     def share_memory(self) -> None:
         """No-op kept for API parity (ember tensors live in one process)."""
 
+    _n_scratch = 2
+
     def _tensor_state(self, group) -> list:
         return [("sum", float(group["initial_accumulator_value"]))]
 

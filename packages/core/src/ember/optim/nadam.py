@@ -30,6 +30,8 @@ class NAdam(ElementwiseOptimizer):
     def _scalar_state(self, group) -> dict:
         return {"step": 0.0, "mu_product": 1.0}
 
+    _n_scratch = 2
+
     def _tensor_state(self, group) -> list:
         return [("exp_avg", 0.0), ("exp_avg_sq", 0.0)]
 

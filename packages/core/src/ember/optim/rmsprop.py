@@ -30,6 +30,8 @@ class RMSprop(ElementwiseOptimizer):
                         capturable=capturable, foreach=foreach, maximize=maximize, differentiable=differentiable)
         super().__init__(params, defaults)
 
+    _n_scratch = 2
+
     def _tensor_state(self, group) -> list:
         spec = [("square_avg", 0.0)]
         if group["momentum"] > 0:

@@ -57,8 +57,11 @@ class _SDPA(Op):
         out = pd @ v
         ctx.p, ctx.pd, ctx.kv = p, pd, (k, v)
         ctx.scale, ctx.causal, ctx.rep, ctx.safe, ctx.weights = scale, causal, rep, safe, weights
-        ctx.q_shape, ctx.k_shape = q.shape, ctx_k_shape(k, rep)
         return (out, pd) if weights else out
+
+    def _release(self):
+        super()._release()
+        self.p = self.pd = self.kv = None
 
     def backward(ctx, g, gw=None):
         if GradMode.enabled:
@@ -86,10 +89,6 @@ class _SDPA(Op):
             dv = _group_sum(dv, ctx.rep) if dv is not None else None
         dmask = ds if mask is not None and need[3] else None
         return tuple(None if a is None else _wrap(a) for a in (dq, dk, dv, dmask)) + (None,)
-
-
-def ctx_k_shape(k, rep):
-    return k.shape
 
 
 def _group_sum(a, rep):
@@ -208,5 +207,197 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: f
     """
     return _sdpa(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
 
+def _canonical_mask(mask, name, target_dtype):
+    """bool masks (True = masked out) become float masks holding -inf; float masks pass through."""
+    if mask is None:
+        return None
+    import ember  # noqa: PLC0415
 
-from ._mha import multi_head_attention_forward  # noqa: E402
+    if mask.dtype == ember.bool:
+        return ember.zeros(mask.shape, dtype=target_dtype, device=mask.device).masked_fill(mask, float("-inf"))
+    if not mask.dtype.is_floating_point:
+        raise AssertionError(f"only bool and floating types of {name} are supported")
+    return mask
+
+
+def _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads):
+    if query.dim() == 3:
+        if key.dim() != 3 or value.dim() != 3:
+            raise AssertionError(f"For batched (3-D) `query`, expected `key` and `value` to be 3-D but found "
+                                 f"{key.dim()}-D and {value.dim()}-D tensors respectively")
+        if key_padding_mask is not None and key_padding_mask.dim() != 2:
+            raise AssertionError(f"For batched (3-D) `query`, expected `key_padding_mask` to be `None` or 2-D but "
+                                 f"found {key_padding_mask.dim()}-D tensor instead")
+        if attn_mask is not None and attn_mask.dim() not in (2, 3):
+            raise AssertionError(f"For batched (3-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D but "
+                                 f"found {attn_mask.dim()}-D tensor instead")
+        return True
+    if query.dim() == 2:
+        if key.dim() != 2 or value.dim() != 2:
+            raise AssertionError(f"For unbatched (2-D) `query`, expected `key` and `value` to be 2-D but found "
+                                 f"{key.dim()}-D and {value.dim()}-D tensors respectively")
+        if key_padding_mask is not None and key_padding_mask.dim() != 1:
+            raise AssertionError(f"For unbatched (2-D) `query`, expected `key_padding_mask` to be `None` or 1-D "
+                                 f"but found {key_padding_mask.dim()}-D tensor instead")
+        if attn_mask is not None:
+            if attn_mask.dim() not in (2, 3):
+                raise AssertionError(f"For unbatched (2-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D "
+                                     f"but found {attn_mask.dim()}-D tensor instead")
+            if attn_mask.dim() == 3 and tuple(attn_mask.shape) != (num_heads, query.shape[0], key.shape[0]):
+                raise AssertionError(f"Expected `attn_mask` shape to be {(num_heads, query.shape[0], key.shape[0])}"
+                                     f" but got {attn_mask.shape}")
+        return False
+    raise AssertionError(f"query should be unbatched 2D or batched 3D tensor but received {query.dim()}-D query "
+                         f"tensor")
+
+
+def _in_projection(query, key, value, w, b, w_q=None, w_k=None, w_v=None):
+    """q, k, v projections; self-attention uses ONE matmul for all three."""
+    from ._linear import linear  # noqa: PLC0415
+
+    if w_q is None:
+        E = query.shape[-1]
+        if query is key and key is value:
+            proj = linear(query, w, b)
+            return proj[..., :E], proj[..., E:2 * E], proj[..., 2 * E:]
+        w_q, w_k, w_v = w[:E], w[E:2 * E], w[2 * E:]
+        if b is not None:
+            b_q, b_k, b_v = b[:E], b[E:2 * E], b[2 * E:]
+        else:
+            b_q = b_k = b_v = None
+        if key is value:
+            kv = linear(key, w[E:], b[E:] if b is not None else None)
+            return linear(query, w_q, b_q), kv[..., :E], kv[..., E:]
+    else:
+        E = w_q.shape[0]
+        if b is not None:
+            b_q, b_k, b_v = b[:E], b[E:2 * E], b[2 * E:]
+        else:
+            b_q = b_k = b_v = None
+    return linear(query, w_q, b_q), linear(key, w_k, b_k), linear(value, w_v, b_v)
+
+
+def multi_head_attention_forward(query, key, value, embed_dim_to_check: int, num_heads: int, in_proj_weight,
+                                 in_proj_bias, bias_k, bias_v, add_zero_attn: bool, dropout_p: float,
+                                 out_proj_weight, out_proj_bias, training: bool = True, key_padding_mask=None,
+                                 need_weights: bool = True, attn_mask=None, use_separate_proj_weight: bool = False,
+                                 q_proj_weight=None, k_proj_weight=None, v_proj_weight=None, static_k=None,
+                                 static_v=None, average_attn_weights: bool = True, is_causal: bool = False):
+    """Multi-head attention on ``(L, N, E)`` inputs (mirrors torch.nn.functional.multi_head_attention_forward).
+
+    Returns ``(attn_output, attn_weights)``; weights are ``None`` unless ``need_weights``.
+    """
+    import ember  # noqa: PLC0415
+    from ._linear import linear  # noqa: PLC0415
+
+    is_batched = _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads)
+    if not is_batched:
+        query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
+        if key_padding_mask is not None:
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    tgt_len, bsz, embed_dim = query.shape
+    src_len = key.shape[0]
+    key_padding_mask = _canonical_mask(key_padding_mask, "key_padding_mask", query.dtype)
+    if is_causal and attn_mask is None:
+        raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer module "
+                           "method `generate_square_subsequent_mask` to create this mask.")
+    if is_causal and key_padding_mask is None and not need_weights:
+        attn_mask = None  # the causal hint replaces the (causal) mask
+    else:
+        attn_mask = _canonical_mask(attn_mask, "attn_mask", query.dtype)
+        if key_padding_mask is not None:
+            is_causal = False
+    if embed_dim != embed_dim_to_check:
+        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}")
+    head_dim = embed_dim // num_heads
+    if head_dim * num_heads != embed_dim:
+        raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
+    if use_separate_proj_weight:
+        if tuple(key.shape[:2]) != tuple(value.shape[:2]):
+            raise AssertionError(f"key's sequence and batch dims {key.shape[:2]} do not match value's "
+                                 f"{value.shape[:2]}")
+        q, k, v = _in_projection(query, key, value, None, in_proj_bias, q_proj_weight, k_proj_weight,
+                                 v_proj_weight)
+    else:
+        if tuple(key.shape) != tuple(value.shape):
+            raise AssertionError(f"key shape {key.shape} does not match value shape {value.shape}")
+        q, k, v = _in_projection(query, key, value, in_proj_weight, in_proj_bias)
+    if attn_mask is not None:
+        if attn_mask.dim() == 2:
+            if tuple(attn_mask.shape) != (tgt_len, src_len):
+                raise RuntimeError(f"The shape of the 2D attn_mask is {attn_mask.shape}, but should be "
+                                   f"{(tgt_len, src_len)}.")
+            attn_mask = attn_mask.reshape(1, 1, tgt_len, src_len)
+        elif attn_mask.dim() == 3:
+            if tuple(attn_mask.shape) != (bsz * num_heads, tgt_len, src_len):
+                raise RuntimeError(f"The shape of the 3D attn_mask is {attn_mask.shape}, but should be "
+                                   f"{(bsz * num_heads, tgt_len, src_len)}.")
+            attn_mask = attn_mask.reshape(bsz, num_heads, tgt_len, src_len)
+        else:
+            raise RuntimeError(f"attn_mask's dimension {attn_mask.dim()} is not supported")
+    if bias_k is not None and bias_v is not None:
+        if static_k is not None or static_v is not None:
+            raise AssertionError("bias cannot be added to static key.")
+        k = ember.cat([k, bias_k.reshape(1, 1, embed_dim).expand(1, bsz, embed_dim)])
+        v = ember.cat([v, bias_v.reshape(1, 1, embed_dim).expand(1, bsz, embed_dim)])
+        attn_mask = _pad_last(attn_mask)
+        key_padding_mask = _pad_last(key_padding_mask)
+    elif bias_k is not None or bias_v is not None:
+        raise AssertionError("bias_k is set but bias_v is None" if bias_k is not None else
+                             "bias_v is set but bias_k is None")
+    # heads: (L, N, E) -> (N, heads, L, head_dim) views; static_k/v come as (N * heads, S, head_dim)
+    q = q.reshape(tgt_len, bsz, num_heads, head_dim).permute(1, 2, 0, 3)
+    k = _heads(k, static_k, bsz, num_heads, head_dim, "k")
+    v = _heads(v, static_v, bsz, num_heads, head_dim, "v")
+    if add_zero_attn:
+        z = ember.zeros((bsz, num_heads, 1, head_dim), dtype=k.dtype, device=k.device)
+        k = ember.cat([k, z], 2)
+        v = ember.cat([v, z], 2)
+        attn_mask = _pad_last(attn_mask)
+        key_padding_mask = _pad_last(key_padding_mask)
+    src_len = k.shape[2]
+    if key_padding_mask is not None:
+        if key_padding_mask.shape[0] != bsz:
+            raise AssertionError(f"Expected key_padded_mask.shape[0] to be {bsz}, but got "
+                                 f"{key_padding_mask.shape[0]}")
+        if key_padding_mask.shape[1] != src_len:
+            raise AssertionError(f"Expected key_padded_mask.shape[1] to be {src_len}, but got "
+                                 f"{key_padding_mask.shape[1]}")
+        kpm = key_padding_mask.reshape(bsz, 1, 1, src_len)
+        attn_mask = kpm if attn_mask is None else attn_mask + kpm
+    if not training:
+        dropout_p = 0.0
+    if need_weights:
+        out, w = _sdpa(q, k, v, attn_mask, dropout_p, False, None, safe=False, weights=True)
+    else:
+        out = _sdpa(q, k, v, attn_mask, dropout_p, is_causal, None)
+        w = None
+    out = out.permute(2, 0, 1, 3).reshape(tgt_len * bsz, embed_dim)
+    out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
+    if w is not None and average_attn_weights:
+        w = w.mean(1)
+    if not is_batched:
+        out = out.squeeze(1)
+        if w is not None:
+            w = w.squeeze(0)
+    return out, w
+
+
+def _heads(t, static, bsz, num_heads, head_dim, name):
+    if static is None:
+        return t.reshape(t.shape[0], bsz, num_heads, head_dim).permute(1, 2, 0, 3)
+    if static.shape[0] != bsz * num_heads:
+        raise AssertionError(f"expecting static_{name}.size(0) of {bsz * num_heads}, but got {static.shape[0]}")
+    if static.shape[2] != head_dim:
+        raise AssertionError(f"expecting static_{name}.size(2) of {head_dim}, but got {static.shape[2]}")
+    return static.reshape(bsz, num_heads, static.shape[1], head_dim)
+
+
+def _pad_last(mask):
+    """Append one zero column (an always-visible key) to a float mask."""
+    if mask is None:
+        return None
+    import ember  # noqa: PLC0415
+
+    z = ember.zeros(tuple(mask.shape[:-1]) + (1,), dtype=mask.dtype, device=mask.device)
+    return ember.cat([mask, z], -1)

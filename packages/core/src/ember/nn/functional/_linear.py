@@ -6,8 +6,13 @@ from ...ops._op import Op, apply
 
 __all__ = ["linear", "bilinear"]
 
-_DT_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-             "complex64": "ComplexFloat", "complex128": "ComplexDouble", "int64": "Long", "int32": "Int"}
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+            "int64": "long int", "int32": "int", "complex64": "c10::complex<float>",
+            "complex128": "c10::complex<double>"}
+
+
+def _c_name(npdt) -> str:
+    return _C_NAMES.get(str(npdt), str(npdt))
 
 
 class Linear(Op):
@@ -23,9 +28,8 @@ class Linear(Op):
                                f"and {k}x{w.shape[0] if w.ndim == 2 else 1})")
         if x.dtype != w.dtype or (b is not None and b.dtype != x.dtype):
             other = w.dtype if x.dtype != w.dtype else b.dtype
-            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
-                               f"{_DT_NAMES.get(str(x.dtype), str(x.dtype))} and "
-                               f"{_DT_NAMES.get(str(other), str(other))}")
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_c_name(x.dtype)} != "
+                               f"{_c_name(other)}")
         ctx.has_bias = b is not None
         lead = x.shape[:-1]
         out = x.reshape(-1, k) @ (w.T if w.ndim == 2 else w.reshape(k, 1))

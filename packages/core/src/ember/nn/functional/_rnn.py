@@ -287,17 +287,22 @@ class _RNNLayer(Op):
         ctx.mode, ctx.batch_sizes, ctx.reverse, ctx.xp = mode, batch_sizes, reverse, xp
         ctx.steps = (offs, sizes, order)
         if mode == "LSTM":
-            bias = b_ih + b_hh if b_ih is not None else None
+            bias = _bias_sum(b_ih, b_hh)
             out, h, c = _lstm_forward(ctx, xp, x2, h0, c0, w_ih, w_hh, bias, w_hr, offs, sizes, order, uniform)
         elif mode == "GRU":
             out, h = _gru_forward(ctx, xp, x2, h0, w_ih, w_hh, b_ih, b_hh, offs, sizes, order, uniform)
         else:
-            bias = b_ih + b_hh if b_ih is not None else None
+            bias = _bias_sum(b_ih, b_hh)
             out, h = _rnn_forward(ctx, xp, x2, h0, w_ih, w_hh, bias, mode == "RNN_RELU", offs, sizes, order,
                                   uniform)
             ctx.out = out
         out = out.reshape(x.shape[:-1] + (out.shape[-1],))
         return (out, h, c) if mode == "LSTM" else (out, h)
+
+    def _release(self):
+        # the graph is freed (no retain_graph): drop the per-step buffers with the saved tensors
+        super()._release()
+        self.state = self.out = None
 
     def backward(ctx, *grads):
         if GradMode.enabled:
@@ -319,8 +324,9 @@ class _RNNLayer(Op):
             x2 = x.reshape(-1, x.shape[-1])
             dW_ih = xp.roll(dG.T @ x2, -H, axis=0) if need[3] else None
             dW_hh = xp.roll(dG.T @ ctx.state[1], -H, axis=0) if need[4] else None
-            db = xp.roll(dG.sum(0), -H) if b_ih is not None and (need[5] or need[6]) else None
-            db_ih, db_hh = db, (db.copy() if db is not None else None)
+            db = xp.roll(dG.sum(0), -H) if need[5] or need[6] else None
+            db_ih = db if need[5] else None
+            db_hh = (db.copy() if need[5] else db) if need[6] else None
         else:
             if mode == "GRU":
                 dGi, dGh, dh0 = _gru_backward(xp, ctx.state, dout, grads[1]._data, w_hh, offs, sizes, order)
@@ -334,12 +340,17 @@ class _RNNLayer(Op):
             x2 = x.reshape(-1, x.shape[-1])
             dW_ih = dGi.T @ x2 if need[3] else None
             dW_hh = dGh.T @ hprev if need[4] else None
-            db_ih = dGi.sum(0) if b_ih is not None and need[5] else None
-            db_hh = dGh.sum(0) if b_hh is not None and need[6] else None
-        ctx.state = ctx.out = None
+            db_ih = dGi.sum(0) if need[5] else None
+            db_hh = dGh.sum(0) if need[6] else None
         if dx is not None:
             dx = dx.reshape(x.shape)
         return tuple(None if a is None else _wrap(a) for a in (dx, dh0, dc0, dW_ih, dW_hh, db_ih, db_hh, dW_hr))
+
+
+def _bias_sum(b_ih, b_hh):
+    if b_ih is None:
+        return b_hh
+    return b_ih if b_hh is None else b_ih + b_hh
 
 
 def _wrap(a):
