@@ -283,3 +283,18 @@ def test_broadcast_shapes():
     assert ember.broadcast_shapes((2, 1), (3,), 1) == ember.Size([2, 3])
     with pytest.raises(RuntimeError, match="Attempting to broadcast a dimension of length 4"):
         ember.broadcast_shapes((2, 3), (4,))
+
+
+def test_scatter_with_larger_src_uses_leading_block():
+    x = ember.zeros(3, 4, dtype=ember.float64)
+    src = ember.tensor(np.arange(15.0).reshape(3, 5), requires_grad=True)
+    idx = ember.tensor([[0, 1, 2, 0], [2, 0, 1, 1]])
+    out = x.scatter(0, idx, src)
+    torch = pytest.importorskip("torch")
+    tout = torch.zeros(3, 4, dtype=torch.float64).scatter(0, torch.tensor(idx.numpy()),
+                                                         torch.arange(15.0, dtype=torch.float64).reshape(3, 5))
+    np.testing.assert_array_equal(out.detach().numpy(), tout.numpy())
+    out.sum().backward()
+    expect = np.zeros((3, 5))
+    expect[:2, :4] = 1.0
+    np.testing.assert_array_equal(src.grad.numpy(), expect)

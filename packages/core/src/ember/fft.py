@@ -49,9 +49,8 @@ class C2C(Op):
 
     def forward(ctx, xp, x, axes, forward, norm):
         ctx.axes, ctx.fwd, ctx.norm, ctx.real_in = axes, forward, norm, x.dtype.kind != "c"
-        ctx.cdt = _complex_np(x.dtype)
         f = xp.fft.fftn if forward else xp.fft.ifftn
-        return f(x, axes=axes, norm=norm).astype(ctx.cdt, copy=False)
+        return f(x, axes=axes, norm=norm).astype(_complex_np(x.dtype), copy=False)
 
     def backward(ctx, g):
         gi = apply(C2C, g, axes=ctx.axes, forward=not ctx.fwd, norm=_DUAL[ctx.norm])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 import ember
+from ember.ops.spectral import _view_as_complex
 from .base import ErrorInput, OpInfo, SampleInput, make
 
 
@@ -30,7 +31,7 @@ def _np_ri(o):
 
 
 def _cplx(x):
-    return ember.complex(x[..., 0], x[..., 1])
+    return _view_as_complex(x)
 
 
 def _tcplx(x):
@@ -70,7 +71,8 @@ def _real_entry(name, samples, nd=False):
     def ref(x, **kw):
         kw = dict(kw)
         if "dim" in kw:
-            kw["axes" if nd or isinstance(kw["dim"], tuple) else "axis"] = kw.pop("dim")
+            d = kw.pop("dim")
+            kw["axes" if nd or isinstance(d, tuple) else "axis"] = d
         if nd and "s" in kw and "axes" not in kw:
             kw["axes"] = tuple(range(x.ndim - len(kw["s"]), x.ndim))
         return _np_ri(nref(x, **kw))
@@ -87,7 +89,8 @@ def _complex_entry(name, samples, nd=False):
         kw = dict(kw)
         c = _np_c(x)
         if "dim" in kw:
-            kw["axes" if nd or isinstance(kw["dim"], tuple) else "axis"] = kw.pop("dim")
+            d = kw.pop("dim")
+            kw["axes" if nd or isinstance(d, tuple) else "axis"] = d
         if nd and "s" in kw and "axes" not in kw:
             kw["axes"] = tuple(range(c.ndim - len(kw["s"]), c.ndim))
         if nd and "s" not in kw and "axes" not in kw:

@@ -530,7 +530,8 @@ OPS = [
     OpInfo("nn.functional.pixel_unshuffle", F.pixel_unshuffle, _unshuffle_samples),
     OpInfo("nn.functional.channel_shuffle", F.channel_shuffle, _cshuffle_samples),
     OpInfo("embedding", _emb, _emb_samples, torch_op=_torch_emb, ref=lambda w, i: w[i]),
-    OpInfo("embedding_padding_freq", _emb_pad, _emb_samples, torch_op=_torch_emb_pad),
+    # padding_idx and scale_grad_by_freq deliberately alter the gradient (like torch): parity only
+    OpInfo("embedding_padding_freq", _emb_pad, _emb_samples, torch_op=_torch_emb_pad, grad=False, gradgrad=False),
     OpInfo("embedding_bag_sum", _bag("sum")[0], _bag_samples, torch_op=_bag("sum")[1]),
     OpInfo("embedding_bag_mean", _bag("mean")[0], _bag_samples, torch_op=_bag("mean")[1]),
     OpInfo("embedding_bag_max", _bag("max")[0], _bag_samples, torch_op=_bag("max")[1]),

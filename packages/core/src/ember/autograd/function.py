@@ -357,7 +357,7 @@ class DelayedError(Node):
         self._init_node((None,) * num_outputs, None, (None,) * num_outputs)
 
     def name(self) -> str:
-        return "DelayedError"
+        return "Error"  # torch's name for this node
 
     def backward(self, *grads):
         raise RuntimeError(self.msg)

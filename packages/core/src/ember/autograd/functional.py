@@ -41,9 +41,9 @@ _STACK = []
 
 def stack(tensors, dim: int = 0):
     """Differentiable stack (ember.stack when the shape family provides it)."""
-    from ..ops import shape as S  # noqa: PLC0415
+    import ember  # noqa: PLC0415  (the joining family may provide ember.stack)
 
-    f = getattr(S, "stack", None)
+    f = getattr(ember, "stack", None)
     if f is not None:
         return f(list(tensors), dim)
     if not _STACK:

@@ -94,13 +94,13 @@ class _Handle:
 
     def __init__(self, store: dict, fn):
         self.id = next(_handle_ids)
-        self._store = weakref.ref(store) if store is not None else None
+        # plain dicts cannot be weakly referenced: hold the store (it never points back at the handle)
+        self._store = store
         store[self.id] = fn
 
     def remove(self):
-        s = self._store() if self._store is not None else None
-        if s is not None:
-            s.pop(self.id, None)
+        if self._store is not None:
+            self._store.pop(self.id, None)
 
     def __enter__(self):
         return self

@@ -186,9 +186,8 @@ class IndexPut(Op):
 
     def backward(ctx, g):
         key = ctx.key
-        gx = g if ctx.acc else apply(IndexPut, g, Tensor._wrap(g._data.dtype.type(0) * np.ones((), g._data.dtype)
-                                                             if g.is_cpu else _xp_of(g._data).zeros((), g._data.dtype)),
-                                     key=key)
+        zero = Tensor._wrap(_xp_of(g._data).zeros((), g._data.dtype))
+        gx = g if ctx.acc else apply(IndexPut, g, zero, key=key)
         gv = apply(AdvIndex, g, key=key) if _has_array(key) else apply(Slice, g, key=_full_key(key))
         return gx, gv
 

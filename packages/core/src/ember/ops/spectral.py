@@ -50,13 +50,29 @@ class OverlapAdd(Op):
 
 
 class ViewAsReal(Op):
+    """(..., ) complex -> (..., 2) real; the adjoint of ViewAsComplex."""
+
     def forward(ctx, xp, x):
         return xp.stack([x.real, x.imag], axis=-1)
 
     def backward(ctx, g):
-        from .creation import complex as _complex  # noqa: PLC0415
+        return apply(ViewAsComplex, g)
 
-        return _complex(g[..., 0], g[..., 1])
+
+class ViewAsComplex(Op):
+    """(..., 2) real -> (...) complex."""
+
+    def forward(ctx, xp, x):
+        if x.shape[-1:] != (2,):
+            raise RuntimeError("Tensor must have a last dimension of size 2")
+        return (x[..., 0] + 1j * x[..., 1]).astype(np.complex128 if x.dtype == np.float64 else np.complex64)
+
+    def backward(ctx, g):
+        return apply(ViewAsReal, g)
+
+
+def _view_as_complex(x: Tensor) -> Tensor:
+    return apply(ViewAsComplex, x)
 
 
 def _frame_table(n_frames: int, n_fft: int, hop: int, offset_idx=None):

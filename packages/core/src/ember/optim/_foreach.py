@@ -187,6 +187,9 @@ class ElementwiseOptimizer(Optimizer):
         snames = self._scalar_state(group)
         tspec = self._tensor_state(group)
         names = (tuple(snames), tuple(n for n, _ in tspec))
+        if not snames and not tspec:  # stateless (SGD without momentum): torch keeps no state entry at all
+            b.tflat, b.sflat, b.fresh = {}, {}, ()
+            return True
         state = self.state
         if b.state_obj is state and b.names == names and all(map(is_, map(state.get, b.params), b.sdicts)):
             ok = True
@@ -303,20 +306,21 @@ class ElementwiseOptimizer(Optimizer):
             p._bump()
 
     def _step_param(self, group, p, g):
-        st = self.state[p]
+        scal = self._scalar_state(group)
+        tspec = self._tensor_state(group)
+        st = self.state[p] if scal or tspec else {}
         xp = _xp(p._data)
         fresh = []
-        for n, init in self._scalar_state(group).items():
+        for n, init in scal.items():
             if n not in st:
                 st[n] = Tensor._wrap(np.array(init, dtype=_scalar_np_dtype()))
-        for n, init in self._tensor_state(group):
+        for n, init in tspec:
             if n not in st:
                 st[n] = Tensor._wrap(xp.empty_like(p._data) if init is None else xp.full_like(p._data, init))
                 if init is None:
                     fresh.append(n)
-        scal = self._scalar_state(group)
         sc = {n: float(_data_of(st[n])) for n in scal}
-        arrs = {n: _real(st[n]._data) for n, _ in self._tensor_state(group)}
+        arrs = {n: _real(st[n]._data) for n, _ in tspec}
         pr = _real(p._data)
         tmps: list = []
 

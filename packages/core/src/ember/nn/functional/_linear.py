@@ -38,7 +38,7 @@ class Linear(Op):
         return out.reshape(lead + ((w.shape[0],) if w.ndim == 2 else ()))
 
     def backward(ctx, g):
-        x, w = ctx.inputs
+        x, w, _ = ctx.inputs
         k = x.shape[-1]
         if w.ndim == 1:  # y = x @ w
             return g.unsqueeze(-1) * w, (g.reshape(-1, 1) * x.reshape(-1, k)).sum(0), None

@@ -290,9 +290,9 @@ class NLLLoss(Op):
         s = loss.sum()
         if reduction == "sum":
             return xp.asarray(s, dtype=x.dtype)
-        ctx.denom = wt.sum()
+        ctx.denom = denom = wt.sum()
         with np.errstate(invalid="ignore", divide="ignore"):
-            return xp.asarray(s / ctx.denom, dtype=x.dtype)
+            return xp.asarray(s / denom, dtype=x.dtype)
 
     def backward(ctx, g):
         xp = ctx.xp
@@ -330,9 +330,9 @@ class CrossEntropy(Op):
         total = loss.sum()
         if reduction == "sum":
             return xp.asarray(total, dtype=x.dtype)
-        ctx.denom = wt.sum()
+        ctx.denom = denom = wt.sum()
         with np.errstate(invalid="ignore", divide="ignore"):
-            return xp.asarray(total / ctx.denom, dtype=x.dtype)
+            return xp.asarray(total / denom, dtype=x.dtype)
 
     def backward(ctx, g):
         xp, cdim, C, eps = ctx.xp, ctx.cdim, ctx.C, ctx.eps
