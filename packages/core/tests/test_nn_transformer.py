@@ -8,6 +8,9 @@ import ember
 import ember.nn as nn
 import ember.nn.functional as F
 
+pytestmark = [pytest.mark.filterwarnings("ignore:Support for mismatched:UserWarning"),
+              pytest.mark.filterwarnings("ignore:enable_nested_tensor is True:UserWarning")]
+
 
 def _rand(*shape, seed=0):
     return np.random.default_rng(seed).standard_normal(shape)

@@ -1,8 +1,6 @@
 """ember.optim: optimizer updates (hand-computed and against torch), state dicts, param groups, hooks, layout."""
 import copy
 import math
-import sys
-import warnings
 
 import numpy as np
 import pytest

@@ -61,12 +61,18 @@ def _matmul_samples(dt):
         _s(make((2, 1, 3, 4), dt), make((3, 4, 2), dt, seed=1), name="batch-both")]
 
 
-def _mm_errors():
+def _matmul_errors():
     return [ErrorInput(_s(make((2, 3)), make((4, 5))), RuntimeError,
                        r"mat1 and mat2 shapes cannot be multiplied \(2x3 and 4x5\)"),
             ErrorInput(_s(make((2, 3), np.float32), make((3, 5))), RuntimeError,
                        "expected m1 and m2 to have the same dtype, but got: float != double"),
-            ErrorInput(_s(make((2, 3)), make((3,))), RuntimeError, "mat2 must be a matrix")]
+            ErrorInput(_s(make((2, 3, 4)), make((2, 5, 6))), RuntimeError,
+                       r"Expected size for first two dimensions of batch2 tensor to be: \[2, 4\] but got: \[2, 5\]"),
+            ErrorInput(_s(make(()), make((3,))), RuntimeError, "both arguments to matmul need to be at least 1D")]
+
+
+def _mm_errors():
+    return _matmul_errors()[:2] + [ErrorInput(_s(make((2, 3)), make((3,))), RuntimeError, "mat2 must be a matrix")]
 
 
 def _bmm_samples(dt):
@@ -181,10 +187,12 @@ def _cdist_errors():
 
 
 def _multidot_samples(dt):
-    return [_s([make((3,), dt), make((3, 4), dt, seed=1), make((4, 5), dt, seed=2), make((5, 2), dt, seed=3)])]
+    # passed as separate args (the op packs them) so the test harness sees each tensor
+    return [_s(make((3,), dt), make((3, 4), dt, seed=1), make((4, 5), dt, seed=2), make((5, 2), dt, seed=3)),
+            _s(make((2, 3), dt), make((3, 4), dt, seed=1), make((4,), dt, seed=2), name="last-1d")]
 
 
-def _np_multidot(ts):
+def _np_multidot(*ts):
     return np.linalg.multi_dot(ts)
 
 
@@ -193,7 +201,7 @@ def _chain_samples(dt):
 
 
 OPS = [
-    OpInfo("matmul", ember.matmul, _matmul_samples, ref=np.matmul, errors=_mm_errors),
+    OpInfo("matmul", ember.matmul, _matmul_samples, ref=np.matmul, errors=_matmul_errors),
     OpInfo("mm", ember.mm, _mm_samples, ref=np.matmul, errors=_mm_errors),
     OpInfo("bmm", ember.bmm, _bmm_samples, ref=np.matmul, errors=_bmm_errors),
     OpInfo("mv", ember.mv, _mv_samples, ref=np.matmul),
@@ -215,7 +223,8 @@ OPS = [
     OpInfo("cross", ember.cross, _cross_samples, ref=lambda a, b, dim: np.cross(a, b, axis=dim)),
     OpInfo("linalg.cross", ember.linalg.cross, _lcross_samples, ref=lambda a, b, dim=-1: np.cross(a, b, axis=dim)),
     OpInfo("cdist", ember.cdist, _cdist_samples, ref=_np_cdist, errors=_cdist_errors, atol=1e-4),
-    OpInfo("linalg.multi_dot", ember.linalg.multi_dot, _multidot_samples, ref=_np_multidot, atol=1e-4),
+    OpInfo("linalg.multi_dot", lambda *ts: ember.linalg.multi_dot(ts), _multidot_samples, ref=_np_multidot,
+           torch_op=lambda *ts: _torch().linalg.multi_dot(ts), atol=1e-4),
     OpInfo("chain_matmul", ember.chain_matmul, _chain_samples, ref=lambda *m: np.linalg.multi_dot(m)),
 ]
 for _name, _eq, *_shapes in EINSUM_CASES:

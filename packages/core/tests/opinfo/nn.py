@@ -162,6 +162,12 @@ def _ce_errors():
             ErrorInput(SampleInput((make((3, 5)), np.array([1, 2, 7]))), IndexError, "out of bounds")]
 
 
+_W5 = np.array([0.5, 1.0, 2.0, 1.5, 0.7])
+_W4 = np.array([0.5, 1.0, 2.0, 1.5])
+_PW4 = np.array([3.0, 0.5, 1.0, 2.0])
+_Y34 = np.where(make((3, 4), seed=7) > 0, 1.0, -1.0)
+
+
 def _pair(dt, shape=(3, 4), low=-2.0, high=2.0, tlow=-2.0, thigh=2.0):
     return make(shape, dt, low=low, high=high), make(shape, dt, seed=1, low=tlow, high=thigh)
 
@@ -183,11 +189,12 @@ OPS += [
     OpInfo("nn.functional.cross_entropy", F.cross_entropy, _ce_samples, errors=_ce_errors,
            ref=None),
     OpInfo("nn.functional.cross_entropy_weighted",
-           lambda x, t, w, **kw: F.cross_entropy(x, t, weight=w, **kw),
-           lambda dt: [SampleInput((make((4, 5), dt), _targets((4,), 5), make((5,), dt, seed=2, low=0.5, high=2.0)),
-                                   dict(label_smoothing=0.1, ignore_index=2))],
-           torch_op=lambda x, t, w, **kw: __import__("torch").nn.functional.cross_entropy(x, t, weight=w.detach(),
-                                                                                          **kw)),
+           lambda x, t, **kw: F.cross_entropy(x, t, weight=ember.tensor(_W5, dtype=x.dtype), **kw),
+           lambda dt: [SampleInput((make((4, 5), dt), _targets((4,), 5)), dict(label_smoothing=0.1, ignore_index=2)),
+                       SampleInput((make((2, 5, 3), dt), _targets((2, 3), 5, 1)), dict(reduction="none")),
+                       SampleInput((make((4, 5), dt), _np_softmax(make((4, 5), dt, seed=1), 1)), name="probs")],
+           torch_op=lambda x, t, **kw: __import__("torch").nn.functional.cross_entropy(
+               x, t, weight=__import__("torch").tensor(_W5, dtype=x.dtype), **kw)),
     OpInfo("nn.functional.nll_loss", F.nll_loss,
            lambda dt: [SampleInput((make((4, 5), dt), _targets((4,), 5))),
                        SampleInput((make((2, 5, 3), dt), _targets((2, 3), 5, 1)), dict(reduction="none")),
@@ -213,11 +220,12 @@ OPS += [
            ref=lambda x, t, reduction="mean": (lambda l: {"mean": l.mean(), "sum": l.sum(), "none": l}[reduction])(
                np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x))))),
     OpInfo("nn.functional.binary_cross_entropy_with_logits_pw",
-           lambda x, t, w, pw: F.binary_cross_entropy_with_logits(x, t, weight=w, pos_weight=pw),
-           lambda dt: [SampleInput(_pair(dt, tlow=0.0, thigh=1.0) + (make((4,), dt, seed=3, low=0.5, high=1.5),
-                                                                      make((4,), dt, seed=4, low=0.5, high=3.0)))],
-           torch_op=lambda x, t, w, pw: __import__("torch").nn.functional.binary_cross_entropy_with_logits(
-               x, t, weight=w, pos_weight=pw)),
+           lambda x, t, **kw: F.binary_cross_entropy_with_logits(
+               x, t, weight=ember.tensor(_W4, dtype=x.dtype), pos_weight=ember.tensor(_PW4, dtype=x.dtype), **kw),
+           _reductions(lambda dt: _pair(dt, tlow=0.0, thigh=1.0)),
+           torch_op=lambda x, t, **kw: __import__("torch").nn.functional.binary_cross_entropy_with_logits(
+               x, t, weight=__import__("torch").tensor(_W4, dtype=x.dtype),
+               pos_weight=__import__("torch").tensor(_PW4, dtype=x.dtype), **kw)),
     OpInfo("nn.functional.kl_div", F.kl_div,
            lambda dt: [SampleInput((np.log(_np_softmax(make((3, 4), dt), 1)), _np_softmax(make((3, 4), dt, seed=1), 1)),
                                    dict(reduction="batchmean")),
@@ -249,8 +257,11 @@ OPS += [
     OpInfo("nn.functional.hinge_embedding_loss", F.hinge_embedding_loss,
            lambda dt: [SampleInput((make((3, 4), dt), np.where(make((3, 4), dt, seed=1) > 0, 1, -1).astype(dt)),
                                    dict(margin=0.5))], gradgrad=False),
-    OpInfo("nn.functional.soft_margin_loss", F.soft_margin_loss,
-           lambda dt: [SampleInput((make((3, 4), dt), np.where(make((3, 4), dt, seed=1) > 0, 1, -1).astype(dt)))]),
+    OpInfo("nn.functional.soft_margin_loss", lambda x, **kw: F.soft_margin_loss(x, ember.tensor(_Y34, dtype=x.dtype),
+                                                                                **kw),
+           _reductions(lambda dt: (make((3, 4), dt),)),
+           torch_op=lambda x, **kw: __import__("torch").nn.functional.soft_margin_loss(
+               x, __import__("torch").tensor(_Y34, dtype=x.dtype), **kw)),
     OpInfo("nn.functional.multi_margin_loss", F.multi_margin_loss,
            lambda dt: [SampleInput((make((4, 5), dt), _targets((4,), 5))),
                        SampleInput((make((4, 5), dt), _targets((4,), 5)), dict(p=2, margin=0.5, reduction="none"))],

@@ -257,7 +257,7 @@ def _check_inputs(inputs):
                 warnings.warn(f"Input #{idx} requires gradient and is not a double precision floating point or "
                               f"complex. This check will likely fail if all the inputs are not of double precision "
                               f"floating point or complex. ", stacklevel=4)
-            if not all(st > 0 or sz <= 1 for st, sz in zip(inp.stride(), inp.shape)):
+            if inp.numel() and not all(st > 0 or sz <= 1 for st, sz in zip(inp.stride(), inp.shape)):
                 raise RuntimeError(f"The {idx}th input has a dimension with stride 0. gradcheck only supports inputs "
                                    f"that are non-overlapping to be able to compute the numerical gradients "
                                    f"correctly. You should call .contiguous on the input before passing it to "

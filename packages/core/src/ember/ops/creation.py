@@ -328,7 +328,7 @@ class Complex(Op):
         return real + 1j * imag.astype(np.result_type(real.dtype, np.complex64))
 
     def backward(ctx, g):
-        return g.real(), g.imag()
+        return g.real, g.imag
 
 
 def complex(real, imag) -> Tensor:

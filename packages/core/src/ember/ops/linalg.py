@@ -192,7 +192,7 @@ class _AddMatmul(Op):
 
     def backward(ctx, g):
         _, m1, m2 = ctx.inputs
-        gi = None if ctx.beta == 0 else (g if ctx.beta == 1 else g * ctx.beta)
+        gi = g * ctx.beta if ctx.beta != 1 else g  # beta == 0 gives torch's zero gradient
         ga = g * ctx.alpha if ctx.alpha != 1 else g
         if m2.ndim == 1:
             return gi, ga.unsqueeze(-1) * _c(m2), (_h(m1) @ ga.unsqueeze(-1)).squeeze(-1)
@@ -651,7 +651,7 @@ class VectorNorm(Op):
 def _where0(mask, t):
     from .elementwise import where  # noqa: PLC0415
 
-    return where(mask, t * 0, t)
+    return where(mask, 0.0, t)
 
 
 def _vector_norm(x: Tensor, ord=2.0, dim=None, keepdim=False) -> Tensor:

@@ -12,8 +12,7 @@ import warnings
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial, wraps
-from math import inf
+from functools import wraps
 from typing import Any
 from weakref import ref
 

@@ -20,7 +20,7 @@ _NEG = -np.inf
 def _lse3(xp, a, b, c):
     m = xp.maximum(xp.maximum(a, b), c)
     ms = xp.where(xp.isfinite(m), m, 0)
-    with np.errstate(under="ignore", invalid="ignore"):
+    with np.errstate(under="ignore", invalid="ignore", divide="ignore"):
         return ms + xp.log(xp.exp(a - ms) + xp.exp(b - ms) + xp.exp(c - ms))
 
 

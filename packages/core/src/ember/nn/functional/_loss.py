@@ -82,6 +82,12 @@ def _broadcast_check(name: str, a: Tensor, b: Tensor) -> None:
                   UserWarning, stacklevel=3)
 
 
+def _not_differentiable(fn: str, arg: str, t) -> None:
+    if t is not None and t._rg and GradMode.enabled:
+        raise RuntimeError(f"The function '{fn}' is not differentiable with respect to argument '{arg}'. This input "
+                           f"cannot have requires_grad True.")
+
+
 def _float_pair(a: Tensor, b: Tensor):
     """Promote two tensors to a common dtype like torch's binary ops."""
     if a._data.dtype != b._data.dtype:
@@ -171,6 +177,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     reduction = _get_reduction(size_average, reduce, reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    _not_differentiable("binary_cross_entropy_with_logits", "weight", weight)
+    _not_differentiable("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
     input, target = _float_pair(input, target)
     dt = input.dtype
     if weight is not None and weight.dtype != dt:
@@ -276,8 +284,13 @@ def _one_hot_along(xp, ts, cdim, C, dtype):
     return oh.astype(dtype)
 
 
+def _weight_grad_error():
+    raise RuntimeError("the derivative for 'weight' is not implemented.")
+
+
 class NLLLoss(Op):
-    def forward(ctx, xp, x, t, w=None, ignore_index=-100, reduction="mean"):
+    def forward(ctx, xp, x, t, w=None, ignore_index=-100, reduction="mean", w_rg=False):
+        ctx.w_rg = w_rg
         cdim = 1 if x.ndim >= 2 else 0
         C = x.shape[cdim]
         ts, valid, wt = _class_terms(xp, t, cdim, C, ignore_index, w)
@@ -295,6 +308,8 @@ class NLLLoss(Op):
             return xp.asarray(s / denom, dtype=x.dtype)
 
     def backward(ctx, g):
+        if ctx.w_rg:
+            _weight_grad_error()
         xp = ctx.xp
         a = _one_hot_along(xp, ctx.ts, ctx.cdim, ctx.C, ctx.wt.dtype) * xp.expand_dims(ctx.wt, ctx.cdim)
         c = g / float(ctx.denom) if ctx.reduction == "mean" else g
@@ -308,7 +323,8 @@ class CrossEntropy(Op):
 
     save_inputs = (0,)
 
-    def forward(ctx, xp, x, t, w=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    def forward(ctx, xp, x, t, w=None, ignore_index=-100, reduction="mean", label_smoothing=0.0, w_rg=False):
+        ctx.w_rg = w_rg
         cdim = 1 if x.ndim >= 2 else 0
         C = x.shape[cdim]
         m = x.max(axis=cdim, keepdims=True)
@@ -335,6 +351,8 @@ class CrossEntropy(Op):
             return xp.asarray(total / denom, dtype=x.dtype)
 
     def backward(ctx, g):
+        if ctx.w_rg:
+            _weight_grad_error()
         xp, cdim, C, eps = ctx.xp, ctx.cdim, ctx.C, ctx.eps
         dt = ctx.lsm.dtype
         # effective target distribution A (rows sum to asum): d loss / dx = softmax * asum - A
@@ -358,7 +376,8 @@ class CrossEntropyProb(Op):
 
     save_inputs = (0, 1, 2)
 
-    def forward(ctx, xp, x, t, w=None, reduction="mean", label_smoothing=0.0):
+    def forward(ctx, xp, x, t, w=None, reduction="mean", label_smoothing=0.0, w_rg=False):
+        ctx.w_rg = w_rg
         cdim = 1 if x.ndim >= 2 else 0
         C = x.shape[cdim]
         m = x.max(axis=cdim, keepdims=True)
@@ -374,6 +393,8 @@ class CrossEntropyProb(Op):
         return _xp_reduce(xp, loss.astype(x.dtype, copy=False), reduction)
 
     def backward(ctx, g):
+        if ctx.w_rg:
+            _weight_grad_error()
         x, t, w = ctx.inputs
         cdim, C, eps = ctx.cdim, ctx.C, ctx.eps
         wb = w.reshape((C,) + (1,) * (x.ndim - cdim - 1)) if w is not None else None
@@ -403,7 +424,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     _check_class_target(input, target, weight)
     if weight is not None and weight.dtype != input.dtype:
         weight = weight.to(input.dtype)
-    return apply(NLLLoss, input, target, weight, ignore_index=ignore_index, reduction=reduction)
+    return apply(NLLLoss, input, target, weight, ignore_index=ignore_index, reduction=reduction,
+                 w_rg=weight is not None and weight._rg)
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
@@ -426,10 +448,11 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
             raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no classes but got "
                                f"weight tensor of shape: {list(weight.shape)}")
         input, target = _float_pair(input, target)
-        return apply(CrossEntropyProb, input, target, weight, reduction=reduction, label_smoothing=label_smoothing)
+        return apply(CrossEntropyProb, input, target, weight, reduction=reduction, label_smoothing=label_smoothing,
+                     w_rg=weight is not None and weight._rg)
     _check_class_target(input, target, weight)
     return apply(CrossEntropy, input, target, weight, ignore_index=ignore_index, reduction=reduction,
-                 label_smoothing=label_smoothing)
+                 label_smoothing=label_smoothing, w_rg=weight is not None and weight._rg)
 
 
 # -- composite losses ---------------------------------------------------------------------------------------
@@ -627,6 +650,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=No
                      reduction: str = "mean") -> Tensor:
     """log(1 + exp(-y x))."""
     reduction = _get_reduction(size_average, reduce, reduction)
+    _not_differentiable("soft_margin_loss", "target", target)
     return _reduce(_softplus_neg(target * input), reduction)
 
 

@@ -310,12 +310,13 @@ class ModuleDict(Module):
                 self[m[0]] = m[1]
 
 
-def _param_line(k, p) -> str:
+def _param_line(k, p, typename: bool = False) -> str:
     if isinstance(p, Tensor):
         size_str = "x".join(str(s) for s in p.size())
         dev = f" ({p.device})" if p.device.type == "cuda" else ""
         kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-        return f"  ({k}): {kind} containing: [{p.dtype} of size {size_str}{dev}]"
+        # like torch: ParameterList shows the dtype, ParameterDict the legacy type name
+        return f"  ({k}): {kind} containing: [{p.type() if typename else p.dtype} of size {size_str}{dev}]"
     return f"  ({k}): Object of type: {type(p).__name__}"
 
 
@@ -478,7 +479,7 @@ class ParameterDict(Module):
                 self[p[0]] = p[1]
 
     def extra_repr(self) -> str:
-        return "\n".join(_param_line(k, p) for k, p in self.items())
+        return "\n".join(_param_line(k, p, typename=True) for k, p in self.items())
 
     def __call__(self, input):
         raise RuntimeError("ParameterDict should not be called.")
