@@ -211,7 +211,7 @@ class ShardedRange(IterableDataset):
 def test_iterable_dataset_sharding():
     got = sorted(x for b in DataLoader(ShardedRange(10), batch_size=3, num_workers=2) for x in b.tolist())
     assert got == list(range(10))
-    assert sorted(x.item() for x in DataLoader(ShardedRange(5), batch_size=None)) == list(range(5))
+    assert sorted(DataLoader(ShardedRange(5), batch_size=None)) == list(range(5))
 
 
 class Crash(Dataset):
@@ -275,10 +275,10 @@ def test_leaving_loop_early_shuts_workers_down():
 
 
 # -- ember.multiprocessing --------------------------------------------------------------------------------
-def _child_writes(q):
+def _child_writes(q, done):
     t = q.get()
     t.add_(10.0)
-    q.put("done")
+    done.put("done")
 
 
 @pytest.mark.parametrize("ctx", ["fork", "spawn"])
@@ -287,12 +287,11 @@ def test_shared_memory_tensor_seen_by_other_process(ctx):
     c = emp.get_context(ctx)
     t = ember.zeros(4).share_memory_()
     assert t.is_shared()
-    q = c.Queue()
-    p = c.Process(target=_child_writes, args=(q,))
+    q, done = c.Queue(), c.Queue()
+    p = c.Process(target=_child_writes, args=(q, done))
     p.start()
     q.put(t)
-    time.sleep(0.2)
-    assert q.get(timeout=30) == "done"
+    assert done.get(timeout=60) == "done"
     p.join(10)
     assert t.tolist() == [10.0, 10.0, 10.0, 10.0]
 

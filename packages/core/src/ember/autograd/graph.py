@@ -372,6 +372,8 @@ def _call_node(fn, grads, retain_graph, Tensor):
                 if gd.shape != shape:
                     g = _sum_to(g, shape, fn)
                 if gd.dtype != npdt:
+                    if gd.dtype.kind == "c" and npdt.kind != "c":
+                        g = g.real  # torch: a real input receives the real part of a complex gradient
                     g = g.to(from_numpy_dtype(npdt))
             out.append(g)
         return out

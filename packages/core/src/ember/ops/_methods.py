@@ -75,15 +75,18 @@ def _rpow(self, other):
     return E.pow(other, self)
 
 
+_COMPARABLE = (Tensor, bool, int, float, complex, np.generic, np.ndarray, list, tuple)
+
+
 def _eq(self, other):
-    if other is None:
-        return False
+    if not isinstance(other, _COMPARABLE):
+        return NotImplemented  # Python then compares identities: a tensor never equals a str or None
     return binary(E.Eq, self, other)
 
 
 def _ne(self, other):
-    if other is None:
-        return True
+    if not isinstance(other, _COMPARABLE):
+        return NotImplemented
     return binary(E.Ne, self, other)
 
 

@@ -617,6 +617,10 @@ class VectorNorm(Op):
         return r.astype(a.dtype, copy=False)
 
     def backward(ctx, g):
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0-norm entries are masked to 0 below
+            return ctx._backward(g)
+
+    def _backward(ctx, g):
         (x,) = ctx.inputs
         norm = ctx.output
         p, dim, keepdim = ctx.ord, ctx.dim, ctx.keepdim
@@ -684,7 +688,8 @@ class Cdist2(Op):
     def backward(ctx, g):
         x1, x2 = ctx.inputs
         d = ctx.output
-        gd = _where0(d == 0, g / d)
+        with np.errstate(divide="ignore", invalid="ignore"):  # zero distances get zero gradient
+            gd = _where0(d == 0, g / d)
         g1 = x1 * gd.sum(-1).unsqueeze(-1) - gd @ x2
         g2 = x2 * gd.sum(-2).unsqueeze(-1) - gd.mT @ x1
         return g1, g2

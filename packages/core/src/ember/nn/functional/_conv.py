@@ -227,7 +227,8 @@ class ConvWeight(Op):
         if _batch_last(out):
             cols = _im2col(xp, x, ksize, out, stride, lo, dil, True).reshape(groups, ck, L * n)
             gt = xp.ascontiguousarray(xp.moveaxis(g, 0, -1)).reshape(groups, ocg, L * n)
-            gw = xp.matmul(gt, cols.transpose(0, 2, 1))
+            # (CK, LN) @ (LN, OCg) keeps the big operand in its natural layout (faster GEMM), then transpose
+            gw = xp.matmul(cols, gt.transpose(0, 2, 1)).transpose(0, 2, 1)
         else:
             # (N, CK, L) windows and a batched matmul summed over the batch (a transposed copy is far slower)
             cols = _im2col(xp, x, ksize, out, stride, lo, dil, False).reshape(n, groups, ck, L)

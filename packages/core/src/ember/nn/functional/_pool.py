@@ -90,14 +90,13 @@ class MaxPool(Op):
         if xp.isnan(x).any():  # torch propagates NaN through max pooling
             nan = xp.isnan(wf).any(-1)
             val = xp.where(nan, xp.nan, val)
-        # flat input index of each argmax: unravel over the kernel, shift by the window origin
-        kidx = xp.unravel_index(am, tuple(ksize))
-        flat = xp.zeros(am.shape, dtype=np.int64)
+        # flat input index of each argmax = flat index of its window origin + flat offset of the kernel element
+        origin = np.zeros((), np.int64)
+        koff = np.zeros((), np.int64)
         for i in range(nsp):
-            shape = [1] * am.ndim
-            shape[len(lead) + i] = out[i]
-            origin = (xp.arange(out[i]) * stride[i] - pad[i]).reshape(shape)
-            flat = flat * sp[i] + origin + kidx[i] * dil[i]
+            origin = np.add.outer(origin * sp[i], np.arange(out[i]) * stride[i] - pad[i])
+            koff = np.add.outer(koff * sp[i], np.arange(ksize[i]) * dil[i])
+        flat = xp.asarray(origin) + xp.asarray(koff.ravel())[am]
         unique = all(s >= (k - 1) * d + 1 for s, k, d in zip(stride, ksize, dil))
         ctx.p = (flat, x.shape, nsp, unique)
         return val, flat

@@ -423,6 +423,8 @@ def rnn_layer(mode: str, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, w_hr=None,
               reverse: bool = False):
     """Run one direction of one layer; ``x`` is ``(T, B, I)``, packed ``(N, I)`` (with ``batch_sizes``, a tuple
     of ints) or one step ``(B, I)``. Returns ``(out, h_n, c_n)`` for LSTM, ``(out, h_n)`` otherwise."""
+    if x.shape[0] == 0 and (x.dim() == 3 or batch_sizes is not None):
+        raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
     return apply(_RNNLayer, x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, mode=mode,
                  batch_sizes=None if batch_sizes is None else tuple(batch_sizes), reverse=reverse)
 

@@ -255,6 +255,8 @@ class DataLoader:
 class _SingleProcessIter:
     def __init__(self, loader: DataLoader):
         self.loader = loader
+        # drawn (and unused) like torch's iterator does, so 0 and N workers consume the generator alike
+        self.base_seed = loader._base_seed()
         self.dataset = loader.dataset
         self.collate_fn = loader.collate_fn
         self.auto = loader._auto_collation
@@ -318,8 +320,6 @@ class _MultiProcessIter:
 
     def _start_epoch(self, first: bool = False):
         ld = self.loader
-        if not first:
-            self.base_seed = ld._base_seed()
         self.index_iter = None if ld._is_iterable else iter(ld._index_sampler)
         self.send_idx = 0
         self.rcvd_idx = 0
@@ -382,8 +382,13 @@ class _MultiProcessIter:
         while True:
             try:
                 return self.result_queue.get(timeout=_POLL)
-            except queue.Empty:
+            except (queue.Empty, OSError, EOFError) as e:
+                # OSError/EOFError: a batch's shared memory could not be fetched because its worker died
+                lost = not isinstance(e, queue.Empty)
                 waited += _POLL
+                if lost:
+                    for w in self.workers:
+                        w.join(timeout=1.0)
                 for i, w in enumerate(self.workers):
                     if self.active[i] and not w.is_alive():
                         self._shutdown_workers()
@@ -398,6 +403,9 @@ class _MultiProcessIter:
                         raise RuntimeError(f"DataLoader worker {i} (pid {w.pid}) {cause}. Details are lost due "
                                            f"to multiprocessing; rerun with num_workers=0 to see the error in the "
                                            f"main process.") from None
+                if lost:
+                    self._shutdown_workers()
+                    raise RuntimeError(f"DataLoader lost a batch in transfer from its workers: {e}") from e
                 if timeout > 0 and waited >= timeout:
                     self._shutdown_workers()
                     raise RuntimeError(f"DataLoader timed out after {timeout} seconds")
