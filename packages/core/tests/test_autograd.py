@@ -243,8 +243,8 @@ def test_detach_and_detach_():
 def test_requires_grad_rules():
     with pytest.raises(RuntimeError, match="only Tensors of floating point and complex dtype can require gradients"):
         ember.tensor([1, 2]).requires_grad_()
-    with pytest.raises(RuntimeError, match="only Tensors of floating point"):
-        ember.tensor([1, 2], requires_grad=True) if False else ember.tensor([1, 2]).requires_grad_(True)
+    with pytest.raises(RuntimeError, match="(?i)only Tensors of floating point"):
+        ember.tensor([1, 2], requires_grad=True)
     x = t64([1.0])
     y = x * 2
     assert y.requires_grad and not y.is_leaf

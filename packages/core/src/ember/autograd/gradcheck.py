@@ -474,20 +474,32 @@ def _check_backward_mul_by_grad_output(outputs, inputs):
             raise GradcheckError("backward not multiplied by grad_output")
 
 
+_UNDEFINED = []
+
+
+def _undefined_grad():
+    """An identity Function whose backward passes no gradient on (torch's UndefinedGrad)."""
+    if not _UNDEFINED:
+        from .function import Function  # noqa: PLC0415
+
+        class UndefinedGrad(Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x
+
+            @staticmethod
+            def backward(ctx, g):
+                return None
+
+        _UNDEFINED.append(UndefinedGrad)
+    return _UNDEFINED[0]
+
+
 def _check_undefined_grad(func, inputs):
     """Backward must cope with output grads that are undefined (None), all at once or one at a time."""
     from ..ops.creation import zeros_like  # noqa: PLC0415
-    from .function import Function  # noqa: PLC0415
 
-    class UndefinedGrad(Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x
-
-        @staticmethod
-        def backward(ctx, g):
-            return None
-
+    UndefinedGrad = _undefined_grad()
     diff = [t for _, t in _diff_inputs(inputs)]
     note = 'Please look at "Notes about undefined output gradients" in "tools/autograd/derivatives.yaml"'
 

@@ -238,7 +238,7 @@ def jvp(func: Callable, primals, tangents, *, strict: bool = False, has_aux: boo
         raise RuntimeError("jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it should be valid to "
                            "call f(*primals).")
     flat_p, p_spec = tree_flatten(primals)
-    flat_t, t_spec = tree_flatten(tangents if isinstance(tangents, tuple) else None)
+    flat_t, t_spec = tree_flatten(tangents)
     if p_spec != t_spec:
         raise RuntimeError(f"jvp(f, primals, tangents): Expected primals and tangents to have the same python "
                            f"structure. For example, if primals is a tuple of 3 tensors, tangents also must be. Got "

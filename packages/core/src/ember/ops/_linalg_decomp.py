@@ -189,8 +189,7 @@ class Cholesky(Op):
         gA = 0.5 * (gA + _h(gA.tril(-1)))
         Lh = _h(L)
         gA = solve(Lh, gA)                       # L^{-H} gA
-        gA = _h(solve(Lh, _h(gA)))               # ... L^{-1}
-        return 0.5 * (gA + _h(gA))
+        return _h(solve(Lh, _h(gA)))             # ... L^{-1}
 
 
 # -- eigh -----------------------------------------------------------------------------------------------------
@@ -307,12 +306,13 @@ def _out_input_y(Q, R, m):
 
 
 def _qr_backward_tall(gQ, gR, Q, R):
-    """gA = (gQ + Q copyltu(M)) R^{-H}, M = R gR^H - gQ^H Q (Walter & Lehmann; Liao et al. 2019)."""
-    M = R @ _h(gR) - _h(gQ) @ Q
-    Ml = M.tril(-1)
-    copyltu = Ml + _h(Ml) + diagonal(M).real.to(M.dtype).unsqueeze(-1) * _eye_like(M) \
-        if M.is_complex() else Ml + _h(Ml) + M * _eye_like(M)
-    B = gQ + Q @ copyltu
+    """torch's linalg_qr_backward for m >= n: gA = (gQ + Q skew(X)) R^{-H}, X = Q^H gQ - gR R^H with the
+    lower triangle kept and the real part of its diagonal halved."""
+    A = _h(Q) @ gQ - gR @ _h(R)
+    d = diagonal(A)
+    half = 0.5 * (d.real.to(d.dtype) if d.is_complex() else d)
+    X = A.tril(-1) + diag_embed(d - half)
+    B = gQ + Q @ (X - _h(X))
     # B R^{-H} = (R^{-1} B^H)^H
     return _h(solve(R, _h(B)))
 

@@ -15,7 +15,8 @@ from .._tensor import Tensor, _wrap_dim
 from ._op import Op, apply
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv", "addbmm",
-           "baddbmm", "addr", "einsum", "tensordot", "kron", "cross", "chain_matmul", "cdist"]
+           "baddbmm", "addr", "einsum", "tensordot", "kron", "cross", "chain_matmul", "cdist", "det", "logdet",
+           "slogdet", "inverse", "pinverse", "matrix_power", "cholesky", "svd", "qr"]
 
 _TORCH_NAMES = {"float32": ("float", "Float"), "float64": ("double", "Double"), "float16": ("c10::Half", "Half"),
                 "bfloat16": ("c10::BFloat16", "BFloat16"), "int64": ("long int", "Long"), "int32": ("int", "Int"),
@@ -719,3 +720,62 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
             x2 = x2.expand(batch + tuple(x2.shape[-2:]))
         return apply(Cdist2, x1, x2, use_mm=use_mm)
     return _vector_norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, dim=-1)
+
+
+# -- top-level torch aliases of ember.linalg (also Tensor methods: A.det(), A.inverse(), ...) ----------------
+def _la():
+    from .. import linalg  # noqa: PLC0415
+
+    return linalg
+
+
+def det(input: Tensor) -> Tensor:
+    """Determinant (torch.det = torch.linalg.det)."""
+    return _la().det(input)
+
+
+def logdet(input: Tensor) -> Tensor:
+    """log(det(A)); nan for negative determinants, -inf for singular matrices."""
+    sign, logabs = _la().slogdet(input)
+    if input.is_complex():
+        return logabs
+    from .elementwise import where  # noqa: PLC0415
+
+    return where(sign < 0, float("nan"), logabs)
+
+
+def slogdet(input: Tensor):
+    """(sign, log|det|) (torch.slogdet)."""
+    return _la().slogdet(input)
+
+
+def inverse(input: Tensor, *, out=None) -> Tensor:
+    """Matrix inverse (torch.inverse = torch.linalg.inv)."""
+    return _la().inv(input, out=out)
+
+
+def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
+    """Pseudo-inverse with relative cutoff ``rcond`` (torch.pinverse)."""
+    return _la().pinv(input, rtol=rcond)
+
+
+def matrix_power(input: Tensor, n: int) -> Tensor:
+    return _la().matrix_power(input, n)
+
+
+def cholesky(input: Tensor, upper: bool = False, *, out=None) -> Tensor:
+    """Deprecated torch.cholesky: Cholesky factor (lower by default)."""
+    return _la().cholesky(input, upper=upper, out=out)
+
+
+def svd(input: Tensor, some: bool = True, compute_uv: bool = True, *, out=None):
+    """Deprecated torch.svd: returns (U, S, V) with V (not V^H); zero U, V when compute_uv=False."""
+    U, S, Vh = _la().svd(input, full_matrices=not some)
+    if not compute_uv:
+        return U.detach() * 0, S, Vh.mT.detach() * 0
+    return U, S, Vh.mT.conj() if Vh.is_complex() else Vh.mT
+
+
+def qr(input: Tensor, some: bool = True, *, out=None):
+    """Deprecated torch.qr: reduced (some=True) or complete QR."""
+    return _la().qr(input, mode="reduced" if some else "complete")

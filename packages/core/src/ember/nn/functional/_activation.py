@@ -533,3 +533,18 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 
 del GradMode
+
+
+def _install_tensor_methods() -> None:
+    """torch exposes these as Tensor methods too; they live here next to their implementation."""
+    methods = {"softmax": lambda self, dim, dtype=None: softmax(self, dim, dtype=dtype),
+               "log_softmax": lambda self, dim, dtype=None: log_softmax(self, dim, dtype=dtype),
+               "relu": lambda self: relu(self), "relu_": lambda self: relu(self, inplace=True),
+               "hardshrink": lambda self, lambd=0.5: hardshrink(self, lambd)}
+    for name, fn in methods.items():
+        if not hasattr(Tensor, name):
+            fn.__name__ = name
+            setattr(Tensor, name, fn)
+
+
+_install_tensor_methods()
