@@ -306,13 +306,13 @@ def _out_input_y(Q, R, m):
 
 
 def _qr_backward_tall(gQ, gR, Q, R):
-    """torch's linalg_qr_backward for m >= n: gA = (gQ + Q skew(X)) R^{-H}, X = Q^H gQ - gR R^H with the
-    lower triangle kept and the real part of its diagonal halved."""
-    A = _h(Q) @ gQ - gR @ _h(R)
-    d = diagonal(A)
-    half = 0.5 * (d.real.to(d.dtype) if d.is_complex() else d)
-    X = A.tril(-1) + diag_embed(d - half)
-    B = gQ + Q @ (X - _h(X))
+    """gA = (gQ + Q copyltu(M)) R^{-H}, M = R gR^H - gQ^H Q, copyltu(M) = tril(M, -1) + tril(M, -1)^H + Re diag(M)
+    (Walter & Lehmann 2018; Liao et al. 2019; the real diagonal follows from R's real diagonal)."""
+    M = R @ _h(gR) - _h(gQ) @ Q
+    Ml = M.tril(-1)
+    d = diagonal(M)
+    copyltu = Ml + _h(Ml) + diag_embed(d.real.to(d.dtype) if d.is_complex() else d)
+    B = gQ + Q @ copyltu
     # B R^{-H} = (R^{-1} B^H)^H
     return _h(solve(R, _h(B)))
 

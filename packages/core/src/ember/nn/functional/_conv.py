@@ -143,6 +143,9 @@ def _needs(ctx, i: int) -> bool:
 class Conv(Op):
     save_inputs = (0, 1)
 
+    def name(self) -> str:
+        return "ConvolutionBackward0"  # torch's node name for every convolution
+
     def forward(ctx, xp, x, w, b, stride, lo, dil, groups, out):
         ctx.p = (stride, lo, dil, groups)
         n, c = x.shape[:2]
@@ -179,6 +182,7 @@ class Conv(Op):
 
 class ConvTranspose(Op):
     save_inputs = (0, 1)
+    name = Conv.name
 
     def forward(ctx, xp, x, w, b, stride, lo, dil, groups, out):
         ctx.p = (stride, lo, dil, groups)

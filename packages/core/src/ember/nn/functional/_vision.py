@@ -268,8 +268,8 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     else:
         raise ValueError("either size or scale_factor should be defined")
     if any(o <= 0 for o in osz):
-        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({', '.join(map(str, sp))}) "
-                           f"and output ({', '.join(map(str, osz))})")
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input "
+                           f"({', '.join(map(str, sp))}) and output ({', '.join(map(str, osz))})")
     if mode == "area":
         taps = [_adaptive_taps(s, o) for s, o in zip(sp, osz)]
     else:

@@ -165,23 +165,22 @@ class _ConvTransposeNd(_ConvNd):
         if output_size is None:
             return self.output_padding
         output_size = list(output_size)
-        k = input.ndim - 2
+        k = num_spatial_dims
         if len(output_size) == k + 2:
             output_size = output_size[2:]
         if len(output_size) != k:
             raise ValueError(f"ConvTranspose{num_spatial_dims}D: for {input.ndim}D input, output_size must have "
                              f"{num_spatial_dims} or {num_spatial_dims + 2} elements (got {len(output_size)})")
         dil = dilation if dilation is not None else (1,) * k
+        sp = input.shape[input.ndim - k:]
+        mins = [(sp[d] - 1) * stride[d] - 2 * padding[d] + dil[d] * (kernel_size[d] - 1) + 1 for d in range(k)]
+        maxs = [m + stride[d] - 1 for d, m in enumerate(mins)]
         res = []
         for d in range(k):
-            dim_size = input.shape[d + (input.ndim - k)]
-            min_size = (dim_size - 1) * stride[d] - 2 * padding[d] + dil[d] * (kernel_size[d] - 1) + 1
-            max_size = min_size + stride[d] - 1
+            min_size, max_size = mins[d], maxs[d]
             if not min_size <= output_size[d] <= max_size:
-                raise ValueError(f"requested an output size of {output_size}, but valid sizes range from "
-                                 f"{[(input.shape[i + input.ndim - k] - 1) * stride[i] - 2 * padding[i] + dil[i] * (kernel_size[i] - 1) + 1 for i in range(k)]} "
-                                 f"to {[(input.shape[i + input.ndim - k] - 1) * stride[i] - 2 * padding[i] + dil[i] * (kernel_size[i] - 1) + stride[i] for i in range(k)]} "
-                                 f"(for an input of {list(input.shape[2:])})")
+                raise ValueError(f"requested an output size of {output_size}, but valid sizes range from {mins} to "
+                                 f"{maxs} (for an input of {list(sp)})")
             res.append(output_size[d] - min_size)
         return tuple(res)
 
