@@ -39,10 +39,7 @@ class OverlapAdd(Op):
         out = xp.zeros(g.shape[:-2] + (n + 1,), dtype=g.dtype)
         flat = xp.asarray(np.minimum(idx, n).reshape(-1))
         gg = g.reshape(g.shape[:-2] + (-1,))
-        if xp is np:
-            np.add.at(out, (Ellipsis, flat), gg)
-        else:
-            xp.add.at(out, (Ellipsis, flat), gg)
+        xp.add.at(out, (Ellipsis, flat), gg)
         return out[..., :n]
 
     def backward(ctx, g):

@@ -1,0 +1,21 @@
+"""Realistic PyTorch programs used by the end-to-end parity tests.
+
+Every module defines ``run(torch) -> dict``: the program is written against the torch API only and receives the
+library module as a parameter, so the identical code runs under ``torch`` and under ``ember``. Initial weights and
+data come from NumPy (never from a library RNG) so both runs start from the same numbers. A module may also define
+``check(result)`` with library-independent sanity checks, ``RTOL``/``ATOL`` for the cross-library comparison and
+``SAME_WITHIN`` (pairs of keys that must be equal inside one library's result).
+"""
+
+PROGRAMS = [
+    "linreg_sgd",
+    "mlp_classifier",
+    "cnn_batchnorm",
+    "custom_function",
+    "char_lstm",
+    "transformer_classifier",
+    "tensor_gymnastics",
+    "gru_packed",
+    "state_dict_roundtrip",
+    "dataloader_training",
+]
