@@ -12,6 +12,7 @@ __all__ = ["checkpoint", "checkpoint_sequential"]
 class CheckpointBackward(Node):
     def __init__(self, function, args, kwargs, rng_state, n_out):
         self.function, self.args, self.kwargs, self.rng_state, self.n_out = function, args, kwargs, rng_state, n_out
+        self._saved = ()  # the inputs count as saved values: a second backward needs retain_graph
 
     def name(self):
         return "CheckpointFunctionBackward"

@@ -23,15 +23,9 @@ def _check_p(p: float) -> None:
 
 def _uniform(shape, like: Tensor):
     """U[0, 1) samples shaped ``shape`` from ember's RNG, in like's dtype and device."""
-    import ember  # noqa: PLC0415
+    from ...random import rand  # noqa: PLC0415
 
-    rand = getattr(ember, "rand", None)
-    if rand is not None:
-        return rand(*shape, dtype=like.dtype, device=like.device)._data
-    rng = np.random.default_rng()
-    dt = like._data.dtype if like._data.dtype in (np.float32, np.float64) else np.float32
-    u = rng.random(shape, dtype=dt)
-    return u if like.is_cpu else like._data.__array_namespace__().asarray(u)
+    return rand(*shape, dtype=like.dtype, device=like.device)._data
 
 
 def _mask(shape, p: float, like: Tensor):
