@@ -87,7 +87,7 @@ isposinf isreal item itemsize kron kthvalue layout lcm ldexp le le_ lerp lerp_ l
 log1p_ log2 log_normal_ log_softmax logaddexp logaddexp2 logcumsumexp logdet logical_and logical_not
 logical_or logical_xor logit logsumexp long lt lt_ lu masked_fill masked_fill_ masked_scatter
 masked_scatter_ masked_select matmul matrix_exp matrix_power max maximum mean median min minimum mm mode
-moveaxis movedim msort mul mul_ multinomial multiply mv mvlgamma name nan_to_num nan_to_num_ nanmean nanmedian
+moveaxis movedim msort mul mul_ multinomial multiply mv mvlgamma nan_to_num nan_to_num_ nanmean nanmedian
 nanquantile nansum narrow narrow_copy nbytes ndim ndimension ne ne_ neg neg_ negative nelement new_empty
 new_full new_ones new_tensor new_zeros nextafter nonzero norm normal_ not_equal numel numpy outer output_nr
 permute pin_memory pinverse polygamma positive pow pow_ prod put put_ quantile rad2deg random_ ravel real

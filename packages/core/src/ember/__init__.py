@@ -20,6 +20,7 @@ from .ops.spectral import stft, istft  # noqa: F401
 from . import linalg, fft  # noqa: F401
 from .ops.indexing import *  # noqa: F401,F403
 from .ops.joining import *  # noqa: F401,F403
+from .ops.misc import *  # noqa: F401,F403
 from ._tensor_str import set_printoptions
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled)

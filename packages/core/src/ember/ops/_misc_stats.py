@@ -419,7 +419,8 @@ def _window(name: str, n: int, periodic: bool, dtype, device, requires_grad, fn)
     if n <= 1:
         return _new(xp.ones(n, dtype=dt.np), requires_grad)
     m = n + 1 if periodic else n
-    k = np.arange(m, dtype=np.float64)
+    # computed in the target dtype with torch's operation order, so float32 windows round identically
+    k = np.arange(m, dtype=dt.np if dt.np.kind == "f" else np.float32)
     w = fn(k, m)[:n]
     return _new(xp.asarray(w.astype(dt.np)), requires_grad)
 
@@ -428,29 +429,39 @@ def hann_window(window_length: int, periodic: bool = True, *, dtype=None, layout
                 requires_grad: bool = False) -> Tensor:
     """Hann window (mirrors torch.hann_window)."""
     return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
-                   lambda k, m: 0.5 - 0.5 * np.cos(2 * math.pi * k / (m - 1)))
+                   lambda k, m: np.cos(k * (2 * math.pi / (m - 1))) * -0.5 + 0.5)
 
 
 def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54, beta: float = 0.46, *,
                    dtype=None, layout=None, device=None, requires_grad: bool = False) -> Tensor:
     """Hamming window alpha - beta cos(2 pi k / (N - 1)) (mirrors torch.hamming_window)."""
     return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
-                   lambda k, m: alpha - beta * np.cos(2 * math.pi * k / (m - 1)))
+                   lambda k, m: np.cos(k * (2 * math.pi / (m - 1))) * -beta + alpha)
 
 
 def blackman_window(window_length: int, periodic: bool = True, *, dtype=None, layout=None, device=None,
                     requires_grad: bool = False) -> Tensor:
     """Blackman window (mirrors torch.blackman_window)."""
     return _window("blackman_window", window_length, periodic, dtype, device, requires_grad,
-                   lambda k, m: 0.42 - 0.5 * np.cos(2 * math.pi * k / (m - 1))
-                   + 0.08 * np.cos(4 * math.pi * k / (m - 1)))
+                   lambda k, m: _blackman(k * (math.pi / (m - 1))))
 
 
 def bartlett_window(window_length: int, periodic: bool = True, *, dtype=None, layout=None, device=None,
                     requires_grad: bool = False) -> Tensor:
     """Bartlett (triangular) window (mirrors torch.bartlett_window)."""
     return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad,
-                   lambda k, m: 1 - np.abs(2 * k / (m - 1) - 1))
+                   _bartlett)
+
+
+def _blackman(w):
+    return np.cos(w * 4) * 0.08 - np.cos(w * 2) * 0.5 + 0.42
+
+
+def _bartlett(k, m):
+    w = k * (2.0 / (m - 1))
+    half = (m - 1) // 2 + 1
+    w[half:] = 2 - w[half:]
+    return w
 
 
 def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0, *, dtype=None, layout=None,
@@ -458,5 +469,6 @@ def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0,
     """Kaiser window with shape parameter beta (mirrors torch.kaiser_window)."""
     def fn(k, m):
         a = (m - 1) / 2
+        k = k.astype(np.float64)
         return np.i0(beta * np.sqrt(np.clip(1 - ((k - a) / a) ** 2, 0, None))) / np.i0(beta)
     return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad, fn)

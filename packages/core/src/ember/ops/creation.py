@@ -24,8 +24,12 @@ def _xp(device):
     return np if d.type == "cpu" else backend_for(d).xp
 
 
-def _infer_np(data):
-    """NumPy array for Python data with torch's dtype inference (floats -> default dtype, ints -> int64)."""
+def _infer_np(data, exact: bool = False):
+    """NumPy array for Python data with torch's dtype inference (floats -> default dtype, ints -> int64).
+
+    ``exact`` keeps Python floats in double precision (an explicit dtype is applied next, and rounding through
+    the default dtype first would lose digits: tensor([0.1], dtype=float64) must hold the double 0.1).
+    """
     if isinstance(data, Tensor):
         return data._data
     if isinstance(data, (list, tuple)) and data and any(isinstance(x, Tensor) for x in _flat(data)):
@@ -36,6 +40,8 @@ def _infer_np(data):
         return np.asarray(data)
     arr = np.asarray(data)
     k = arr.dtype.kind
+    if exact and k in "fc":
+        return arr
     if k == "f":
         arr = arr.astype(D.get_default_dtype().np)
     elif k == "c":
@@ -79,7 +85,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False, pin_me
         else:
             arr = np.array(data.detach().cpu()._data, copy=True)
     else:
-        arr = np.array(_infer_np(data), copy=True)
+        arr = np.array(_infer_np(data, exact=dtype is not None), copy=True)
     if dtype is not None:
         arr = arr.astype(D.to_dtype(dtype).np, copy=False)
     if device is not None and to_device(device).type != "cpu":

@@ -312,11 +312,7 @@ def i0(input: Tensor, *, out=None) -> Tensor:
 class _IGamma(Op):
     int_to_float = True
     save_inputs = (0, 1)
-    fn = "gammainc"
     sign = 1.0
-
-    def forward(ctx, xp, a, x):
-        return _special(xp, type(ctx).fn)(a, x).astype(np.result_type(a, x))
 
     def backward(ctx, g):
         if self_edge_requires_grad(ctx, 0):
@@ -332,12 +328,15 @@ def self_edge_requires_grad(node, i: int) -> bool:
 
 
 class Igamma(_IGamma):
-    pass
+    def forward(ctx, xp, a, x):
+        return _special(xp, "gammainc")(a, x).astype(np.result_type(a, x))
 
 
 class Igammac(_IGamma):
-    fn = "gammaincc"
     sign = -1.0
+
+    def forward(ctx, xp, a, x):
+        return _special(xp, "gammaincc")(a, x).astype(np.result_type(a, x))
 
 
 def igamma(input: Tensor, other: Tensor, *, out=None) -> Tensor:
@@ -556,7 +555,7 @@ def histogramdd(input: Tensor, bins=10, *, range=None, weight: Tensor | None = N
                                                                        for e in edges],
                           weights=None if w is None else (w if xp is np else w.get()), density=density)
     h = xp.asarray(h.astype(input._data.dtype))
-    return histogramdd_result(Tensor._wrap(h), [Tensor._wrap(e) for e in edges])
+    return histogramdd_result(Tensor._wrap(h), tuple(Tensor._wrap(e) for e in edges))
 
 
 
@@ -581,9 +580,10 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
 # Tensor methods torch defines for the functions of this module
 _METHODS = ["addcmul", "addcdiv", "copysign", "logaddexp", "logaddexp2", "heaviside", "nextafter", "gcd", "lcm",
             "deg2rad", "rad2deg", "ldexp", "frexp", "i0", "igamma", "igammac", "mvlgamma", "isreal", "isclose",
-            "allclose", "equal", "histc", "histogram", "bincount"]
+            "allclose", "equal", "histc", "histogram", "bincount", "cov", "corrcoef", "msort", "quantile",
+            "nanquantile", "renorm"]
 _INPLACE = ["addcmul", "addcdiv", "copysign", "logaddexp", "gcd", "lcm", "deg2rad", "rad2deg", "ldexp", "i0",
-            "igamma", "igammac", "mvlgamma", "heaviside", "nextafter"]
+            "igamma", "igammac", "mvlgamma", "heaviside", "nextafter", "renorm"]
 
 
 def _install():
