@@ -34,6 +34,8 @@ def to_plain(value):
 @functools.lru_cache(maxsize=None)
 def run_program(lib_name: str, name: str) -> dict:
     lib = ember if lib_name == "ember" else importlib.import_module(lib_name)
+    if lib_name == "torch":
+        lib.set_num_threads(1)  # tiny programs: thread start-up and contention dominate otherwise
     return to_plain(_load(name).run(lib))
 
 

@@ -244,6 +244,43 @@ def test_fused_layer_gradcheck(mode, packed):
             _close(a, b, 1e-12)
 
 
+@pytest.mark.parametrize("kernels", [True, False])
+@pytest.mark.parametrize("proj", [False, True])
+def test_lstm_step_kernels_and_numpy_path_agree(monkeypatch, kernels, proj):
+    """The numba step kernels (when numba is installed) and the plain-array fallback give the same gradients."""
+    from ember.nn.functional import _rnn
+
+    if kernels:
+        pytest.importorskip("numba")
+    else:
+        monkeypatch.setattr(_rnn, "_KERNELS", [None])
+    H, I = 3, 2
+    bs = (3, 2, 2, 1)
+    x = _e(_rand(8, I))
+    h0, c0 = _e(_rand(3, 2 if proj else H, seed=1)), _e(_rand(3, H, seed=2))
+    ws = [_e(_rand(4 * H, I, seed=3) * 0.5), _e(_rand(4 * H, 2 if proj else H, seed=4) * 0.5),
+          _e(_rand(4 * H, seed=5)), _e(_rand(4 * H, seed=6)), _e(_rand(2, H, seed=7)) if proj else None]
+    ins = [t for t in [x, h0, c0] + ws if t is not None]
+    for reverse in (False, True):
+        fused = rnn_layer("LSTM", x, h0, c0, *ws, batch_sizes=bs, reverse=reverse)
+        ref = layer_reference("LSTM", x, h0, c0, *ws, batch_sizes=bs, reverse=reverse)
+        loss_f = sum((o * _e(_rand(*o.shape, seed=9 + k), False)).sum() for k, o in enumerate(fused))
+        loss_r = sum((o * _e(_rand(*o.shape, seed=9 + k), False)).sum() for k, o in enumerate(ref))
+        for a, b in zip(ember.autograd.grad(loss_f, ins), ember.autograd.grad(loss_r, ins)):
+            _close(a, b, 1e-12)
+    # float32 (the kernels compile per dtype): stays float32 and close to the float64 result
+    x32 = ember.tensor(_rand(4, 3, I).astype(np.float32))
+    w32 = [None if w is None else ember.tensor(w.detach().numpy().astype(np.float32)).requires_grad_()
+           for w in ws]
+    h32, c32 = (ember.tensor(t.detach().numpy().astype(np.float32)) for t in (h0, c0))
+    out32 = rnn_layer("LSTM", x32, h32, c32, *w32)[0]
+    out32.sum().backward()
+    assert out32.dtype == ember.float32 and w32[1].grad.dtype == ember.float32
+    out64 = rnn_layer("LSTM", x32.double(), h32.double(), c32.double(), *(None if w is None else w.detach().double()
+                                                                          for w in w32))[0]
+    _close(out32.double(), out64, 1e-5)
+
+
 def test_fused_layer_double_backward_matches_reference():
     x = _e(_rand(3, 2, 2))
     h0, c0 = _e(_rand(2, 2, seed=1)), _e(_rand(2, 3, seed=2))

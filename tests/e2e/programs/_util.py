@@ -13,14 +13,20 @@ def numpy_state_dict(torch, module, seed: int) -> dict:
     """
     rng = np.random.default_rng(seed)
     sd = module.state_dict()
-    names = {n for n, _ in module.named_parameters()}
+    # tied parameters appear under several names: every name of one parameter gets the same draw
+    owner = {}
+    for name, p in module.named_parameters(remove_duplicate=False):
+        owner[name] = id(p)
+    drawn = {}
     out = {}
     for name, value in sd.items():
-        if name in names:
-            shape = tuple(value.shape)
-            fan_in = int(np.prod(shape[1:])) if len(shape) > 1 else shape[0]
-            bound = 1.0 / math.sqrt(max(fan_in, 1))
-            out[name] = torch.from_numpy(rng.uniform(-bound, bound, size=shape))  # float64: load_state_dict casts
+        if name in owner:
+            if owner[name] not in drawn:
+                shape = tuple(value.shape)
+                fan_in = int(np.prod(shape[1:])) if len(shape) > 1 else shape[0]
+                bound = 1.0 / math.sqrt(max(fan_in, 1))
+                drawn[owner[name]] = rng.uniform(-bound, bound, size=shape)
+            out[name] = torch.from_numpy(drawn[owner[name]])  # float64: load_state_dict casts to the param dtype
         else:
             out[name] = value
     return out

@@ -44,8 +44,8 @@ def _tidy_namespace() -> None:
     g = globals()
     for k in [k for k, v in g.items() if isinstance(v, type) and issubclass(v, Node)]:
         del g[k]
-    for k in ("np", "math", "builtins", "importlib"):
-        if isinstance(g.get(k), types.ModuleType):
+    for k in ("np", "math", "builtins", "importlib", "apply", "binary"):
+        if k in g and (isinstance(g[k], types.ModuleType) or k in ("apply", "binary")):
             del g[k]
 
 

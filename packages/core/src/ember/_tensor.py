@@ -472,7 +472,13 @@ class Tensor:
         if fn._tensor_hooks is None:
             fn._tensor_hooks = {}
         store = fn._tensor_hooks.setdefault(self._out_nr, {})
-        return _Handle(store, hook)
+        if retains:  # torch runs the retains_grad hook after every other tensor hook, whenever registered
+            store["retains_grad"] = hook
+            return None
+        handle = _Handle(store, hook)
+        if "retains_grad" in store:
+            store["retains_grad"] = store.pop("retains_grad")
+        return handle
 
     def register_post_accumulate_grad_hook(self, hook):
         if self._grad_fn is not None:

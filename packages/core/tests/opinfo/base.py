@@ -79,7 +79,7 @@ def make(shape, dtype=np.float64, low=-2.0, high=2.0, seed=0, positive=False, no
     return NonContig(a) if noncontig else a
 
 
-FAMILIES = ["elementwise", "reduction", "shape", "indexing", "linalg", "creation", "nn", "nn_layers", "nn_seq"]
+FAMILIES = ["elementwise", "reduction", "shape", "indexing", "linalg", "creation", "nn", "nn_layers", "nn_seq", "misc"]
 
 
 def all_ops() -> list:

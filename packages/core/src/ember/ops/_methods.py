@@ -156,9 +156,8 @@ for _mod in (R, S, L, I, importlib.import_module(".sorting", __package__),
                 getattr(_f, "__module__", "") == _mod.__name__:
             METHODS[_n] = _f
 METHODS.update({"tril": C.tril, "triu": C.triu})
-for _skip in ("where", "polygamma", "logit_eps", "float_power", "apply", "binary"):
+for _skip in ("where", "polygamma", "float_power", "apply", "binary"):
     METHODS.pop(_skip, None)
-METHODS["logit"] = E.logit_eps
 METHODS["float_power"] = E.float_power
 METHODS["polygamma"] = lambda self, n: E.polygamma(n, self)
 

@@ -15,7 +15,7 @@ from ._op import Op, apply
 from .inplace import _check_leaf, assign, inplace
 
 __all__ = ["is_same_size", "positive", "resolve_conj", "resolve_neg", "conj_physical", "detach", "abs_",
-           "softmax", "log_softmax", "relu", "relu_", "compile", "set_float32_matmul_precision",
+           "softmax", "log_softmax", "relu", "relu_", "set_float32_matmul_precision",
            "get_float32_matmul_precision", "set_warn_always", "is_warn_always_enabled"]
 
 
@@ -221,8 +221,7 @@ def _sum_to_size(self, *size) -> Tensor:
     nd = self.ndim
     lead = nd - len(shape)
     if lead < 0 or any(s != 1 and s != self.shape[lead + i] for i, s in enumerate(shape)):
-        raise RuntimeError(f"size {{{', '.join(map(str, shape))}}} is not expandable to size "
-                           f"{{{', '.join(map(str, self.shape))}}}.")
+        raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(self.shape)}}}.")
     dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and self.shape[lead + i] != 1)
     r = self.sum(dims, keepdim=True) if dims else self
     return r.reshape(shape) if r.shape != shape else r
@@ -333,14 +332,6 @@ def _fill_diagonal_(self, fill_value, wrap: bool = False) -> Tensor:
 class _Switches:
     matmul_precision = "highest"
     warn_always = False
-
-
-def compile(model=None, *, fullgraph: bool = False, dynamic=None, backend="inductor", mode=None, options=None,
-            disable: bool = False):
-    """ember executes eagerly and has no graph compiler: returns ``model`` itself (also as a decorator)."""
-    if model is None:
-        return lambda m: m
-    return model
 
 
 def set_float32_matmul_precision(precision: str) -> None:

@@ -45,6 +45,8 @@ class Op(Node):
     int_to_float: bool = False
     #: the output shares the input's storage (view, slicing, transpose...): it shares the version counter
     is_view: bool = False
+    #: optional, per input: the saved-input indices its gradient reads (others are not version-checked for it)
+    saved_for: tuple | None = None
 
     def name(self) -> str:
         return type(self).__name__ + "Backward0"
@@ -147,7 +149,7 @@ def _finish(cls, node, ts, outs, Tensor, params=None):
                      for i, o in enumerate(outs_t)) if multi else None
     node._init_node(tuple(edges), tuple(in_meta), out_meta)
     if cls.save_inputs or cls.save_output:
-        _save(cls, node, ts, outs_t[0])
+        _save(cls, node, ts, outs_t[0], edges)
     for i, o in enumerate(outs_t):
         if i not in nondiff and o._data.dtype.kind in "fcV":
             o._rg = True
@@ -156,18 +158,41 @@ def _finish(cls, node, ts, outs, Tensor, params=None):
     return res
 
 
-def _save(cls, node, ts, out):
-    si = cls.save_inputs
+def _save(cls, node, ts, out, edges=None):
     saved_out = None
     if cls.save_output:
         box = out._vc
         if box is None:
             box = out._vc = [0]
         saved_out = (out._data, box, box[0])
-    ins = tuple(ts[i] if i in si else None for i in range(len(ts))) if si else ()
-    versions = tuple((t._vc[0] if t._vc is not None else 0) if (t is not None and hasattr(t, "_vc")) else None
-                     for t in ins)
-    node._saved = (ins, versions, saved_out)
+    si = cls.save_inputs
+    if not si:
+        node._saved = ((), (), saved_out)
+        return
+    # like torch, a saved input is version-checked only when the gradient of an input that needs one reads it
+    # (``x * c`` with only ``x`` requiring grad does not care if ``x`` is later modified in place)
+    sf = cls.saved_for
+    if sf is None or edges is None:
+        used = si
+    else:
+        used = ()
+        for e, reads in zip(edges, sf):
+            if e is not None:
+                used += reads
+    # plain loops, not generator expressions: this runs once per recorded op
+    ins = []
+    versions = []
+    for i, t in enumerate(ts):
+        if i in si:
+            ins.append(t)
+            if i in used and isinstance(t, Tensor):
+                vc = t._vc
+                versions.append(vc[0] if vc is not None else 0)
+                continue
+        else:
+            ins.append(None)
+        versions.append(None)
+    node._saved = (tuple(ins), tuple(versions), saved_out)
 
 
 def _as_array(o):
@@ -262,7 +287,7 @@ def binary(cls, a, b, **params):
     if AnomalyMode.enabled:
         node._trace = traceback.format_stack()[:-2]
     if cls.save_inputs or cls.save_output:
-        _save(cls, node, (a, b), t)
+        _save(cls, node, (a, b), t, (ea, eb))
     if out.dtype.kind in "fcV":
         t._rg = True
         t._grad_fn = node

@@ -53,6 +53,7 @@ class Sub(Op):
 
 class Mul(Op):
     save_inputs = (0, 1)
+    saved_for = ((1,), (0,))
 
     def forward(ctx, xp, a, b):
         return a * b
@@ -64,6 +65,7 @@ class Mul(Op):
 
 class Div(Op):
     save_inputs = (0, 1)
+    saved_for = ((1,), (0, 1))
     int_to_float = True
 
     def forward(ctx, xp, a, b, rounding_mode=None):
@@ -872,13 +874,13 @@ for _name, _cls in _UNARY.items():
     _g[_name] = _unary_fn(_cls, _name)
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh  # noqa: F821
 fix = trunc  # noqa: F821
-special_expit = sigmoid  # noqa: F821
 
 
-def logit_eps(input, eps=None):
+def logit(input, eps=None, *, out=None):  # noqa: F811  (replaces the generated one: torch's logit takes eps)
+    """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given."""
     if eps is not None:
         input = clamp(input, eps, 1 - eps)
-    return apply(Logit, input)
+    return _out(apply(Logit, input), out)
 
 
 def real(input):

@@ -79,6 +79,11 @@ class Addcdiv(Op):
 
 
 def _promote3(name, *ts):
+    try:
+        np.broadcast_shapes(*(t.shape for t in ts))
+    except ValueError:
+        raise RuntimeError(f"{name}: shapes {[list(t.shape) for t in ts]} cannot be broadcast to a single shape") \
+            from None
     dt = D.result_type(*ts)
     return [t.to(dt) if isinstance(t, Tensor) and t.dtype != dt else t for t in ts]
 
@@ -161,9 +166,13 @@ class Heaviside(_NoGrad):
         return xp.heaviside(x, v).astype(x.dtype) if x.dtype.kind != "b" else xp.where(x, True, v)
 
 
-class Nextafter(_NoGrad):
+class Nextafter(Op):
     def forward(ctx, xp, a, b):
         return xp.nextafter(a, b)
+
+    def backward(ctx, g):
+        # torch treats the one-ulp step as identity in input and constant in other
+        return g, g * 0
 
 
 class Gcd(_NoGrad):
@@ -316,7 +325,7 @@ class _IGamma(Op):
 
     def backward(ctx, g):
         if self_edge_requires_grad(ctx, 0):
-            raise RuntimeError(f"the derivative for '{type(ctx).__name__.lower()}: input' is not implemented.")
+            raise NotImplementedError(f"the derivative for '{type(ctx).__name__.lower()}: input' is not implemented.")
         a, x = ctx.inputs
         d = ((a - 1) * x.log() - x - a.lgamma()).exp()
         return None, g * d * type(ctx).sign

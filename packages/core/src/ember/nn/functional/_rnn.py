@@ -34,6 +34,22 @@ def _sigmoid_(xp, v):
     return v
 
 
+_KERNELS: list = []
+
+
+def _kernels(xp):
+    """The numba step kernels (NOTE [ LSTM step kernels ]) for NumPy arrays, or None (CuPy, or no numba)."""
+    if xp.__name__ != "numpy":
+        return None
+    if not _KERNELS:
+        try:
+            from . import _rnn_kernels as k  # noqa: PLC0415  (numba is optional and slow to import)
+        except ImportError:
+            k = None
+        _KERNELS.append(k)
+    return _KERNELS[0]
+
+
 def _steps(batch_sizes, n_rows, batch, reverse):
     """(offsets, sizes, processing order) of the time steps."""
     if batch_sizes is None:
@@ -79,6 +95,7 @@ def _states(xp, x2, h0, B, uniform, reverse):
 def _lstm_forward(ctx, xp, x2, h0, c0, w_ih, w_hh, bias, w_hr, offs, sizes, order, uniform):
     H = w_hh.shape[0] // 4
     B = h0.shape[0]
+    kern = _kernels(xp)
     gates = x2 @ _lstm_weights(xp, w_ih, H).T            # (N, 4H): input projection of every step at once
     if bias is not None:
         gates += _lstm_weights(xp, bias, H)
@@ -88,6 +105,8 @@ def _lstm_forward(ctx, xp, x2, h0, c0, w_ih, w_hh, bias, w_hr, offs, sizes, orde
     tanh_c = xp.empty(c_all.shape, x2.dtype)
     hu_all = xp.empty(c_all.shape, x2.dtype) if w_hr is not None else None
     w_hr_t = w_hr.T if w_hr is not None else None
+    tmp = xp.empty((B, 4 * H), x2.dtype)                  # the recurrent product of a step, reused
+    half = x2.dtype.type(0.5)
     if not uniform:
         h = xp.array(h0, copy=True)
         c = xp.array(c0, copy=True)
@@ -98,14 +117,19 @@ def _lstm_forward(ctx, xp, x2, h0, c0, w_ih, w_hh, bias, w_hr, offs, sizes, orde
             hprev[s:e] = h[:b]
             cprev[s:e] = c[:b]
         g = gates[s:e]
-        g += hprev[s:e] @ w_hh_t
+        rec = tmp[:b]
+        xp.matmul(hprev[s:e], w_hh_t, out=rec)
+        g += rec
         xp.tanh(g, out=g)
-        sig = g[:, :3 * H]
-        sig *= 0.5
-        sig += 0.5
         cn = c_all[s:e]
-        xp.multiply(g[:, 2 * H:3 * H], cprev[s:e], out=cn)
-        cn += g[:, H:2 * H] * g[:, 3 * H:]
+        if kern is not None:
+            kern.lstm_fwd_cell(gates, cprev, c_all, s, b, H, half)
+        else:
+            sig = g[:, :3 * H]
+            sig *= 0.5
+            sig += 0.5
+            xp.multiply(g[:, 2 * H:3 * H], cprev[s:e], out=cn)
+            cn += g[:, H:2 * H] * g[:, 3 * H:]
         tc = tanh_c[s:e]
         xp.tanh(cn, out=tc)
         if w_hr_t is None:
@@ -196,37 +220,50 @@ def _rnn_forward(ctx, xp, x2, h0, w_ih, w_hh, bias, relu, offs, sizes, order, un
 
 # -- backward kernels (arrays; used when create_graph is off) ------------------------------------------------
 def _lstm_backward(xp, st, dout, dh_n, dc_n, w_hh, w_hr, offs, sizes, order):
-    """BPTT in the internal (o, i, f, g) order; returns dG (internal order), dh0, dc0, dW_hr."""
+    """BPTT; returns dG (pre-activation gradients in torch's (i, f, g, o) order), dh0, dc0, dW_hr."""
     gates, hprev, cprev, tanh_c, hu_all = st
     N = gates.shape[0]
     H = w_hh.shape[0] // 4
-    o, i, f, gg = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
-    # factors of every step at once: dG_o = dh * A_o, dG_{i,f,g} = dc * A3, dc_t = dc_{t+1} f + dh * Bc
-    A3 = xp.empty((N, 3, H), gates.dtype)
-    xp.multiply(gg, i * (1 - i), out=A3[:, 0])
-    xp.multiply(cprev, f * (1 - f), out=A3[:, 1])
-    xp.multiply(i, 1 - gg * gg, out=A3[:, 2])
-    A_o = tanh_c * o * (1 - o)
-    Bc = o * (1 - tanh_c * tanh_c)
-    w_hh_p = xp.roll(w_hh, H, axis=0)
+    kern = _kernels(xp)
     dG = xp.empty_like(gates)
-    dG4 = dG.reshape(N, 4, H)
     dh = xp.array(dh_n, copy=True)
     dc = xp.array(dc_n, copy=True)
     dhr_all = xp.empty_like(dout) if w_hr is not None else None
-    for t in reversed(order):
-        s, b = offs[t], sizes[t]
-        e = s + b
-        dhr = dh[:b] + dout[s:e]
-        if w_hr is not None:
-            dhr_all[s:e] = dhr
-            dhr = dhr @ w_hr
-        dct = dhr * Bc[s:e]
-        dct += dc[:b]
-        xp.multiply(dhr, A_o[s:e], out=dG[s:e, :H])
-        xp.multiply(dct[:, None, :], A3[s:e], out=dG4[s:e, 1:])
-        xp.multiply(dct, f[s:e], out=dc[:b])
-        xp.matmul(dG[s:e], w_hh_p, out=dh[:b])
+    if kern is not None:  # NOTE [ LSTM step kernels ]: one fused pass + one matmul per step
+        one = gates.dtype.type(1)
+        for t in reversed(order):
+            s, b = offs[t], sizes[t]
+            e = s + b
+            if w_hr is None:
+                kern.lstm_bwd_cell(gates, cprev, tanh_c, dout, dh, dc, dG, s, b, H, one)
+            else:
+                dhr = dh[:b] + dout[s:e]
+                dhr_all[s:e] = dhr
+                kern.lstm_bwd_cell(gates, cprev, tanh_c, None, dhr @ w_hr, dc, dG, s, b, H, one)
+            xp.matmul(dG[s:e], w_hh, out=dh[:b])
+    else:
+        o, i, f, gg = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
+        # factors of every step at once: dG_o = dh * A_o, dG_{i,f,g} = dc * A3, dc_t = dc_{t+1} f + dh * Bc
+        A3 = xp.empty((N, 3, H), gates.dtype)
+        xp.multiply(gg, i * (1 - i), out=A3[:, 0])
+        xp.multiply(cprev, f * (1 - f), out=A3[:, 1])
+        xp.multiply(i, 1 - gg * gg, out=A3[:, 2])
+        A_o = tanh_c * o * (1 - o)
+        Bc = o * (1 - tanh_c * tanh_c)
+        dG4 = dG.reshape(N, 4, H)
+        for t in reversed(order):
+            s, b = offs[t], sizes[t]
+            e = s + b
+            dhr = dh[:b] + dout[s:e]
+            if w_hr is not None:
+                dhr_all[s:e] = dhr
+                dhr = dhr @ w_hr
+            dct = dhr * Bc[s:e]
+            dct += dc[:b]
+            xp.multiply(dhr, A_o[s:e], out=dG[s:e, 3 * H:])
+            xp.multiply(dct[:, None, :], A3[s:e], out=dG4[s:e, :3])
+            xp.multiply(dct, f[s:e], out=dc[:b])
+            xp.matmul(dG[s:e], w_hh, out=dh[:b])
     dW_hr = dhr_all.T @ hu_all if w_hr is not None else None
     return dG, dh, dc, dW_hr
 
@@ -316,15 +353,14 @@ class _RNNLayer(Op):
         mode = ctx.mode
         dW_hr = dc0 = None
         if mode == "LSTM":
-            H = w_hh.shape[0] // 4
             dG, dh0, dc0, dW_hr = _lstm_backward(xp, ctx.state, dout, grads[1]._data, grads[2]._data, w_hh, w_hr,
                                                 offs, sizes, order)
-            # dG is in the internal (o, i, f, g) order: roll the weight (not dG) for dx, roll the results back
-            dx = (dG @ xp.roll(w_ih, H, axis=0)) if need[0] else None
+            # dG is in torch's gate order: every weight gradient is one plain matmul over all steps
+            dx = (dG @ w_ih) if need[0] else None
             x2 = x.reshape(-1, x.shape[-1])
-            dW_ih = xp.roll(dG.T @ x2, -H, axis=0) if need[3] else None
-            dW_hh = xp.roll(dG.T @ ctx.state[1], -H, axis=0) if need[4] else None
-            db = xp.roll(dG.sum(0), -H) if need[5] or need[6] else None
+            dW_ih = dG.T @ x2 if need[3] else None
+            dW_hh = dG.T @ ctx.state[1] if need[4] else None
+            db = dG.sum(0) if need[5] or need[6] else None
             db_ih = db if need[5] else None
             db_hh = (db.copy() if need[5] else db) if need[6] else None
         else:
