@@ -28,4 +28,5 @@ PROGRAMS = [
     "optimizer_zoo",
     "loss_zoo",
     "printing_dtypes",
+    "seq2seq_transformer",
 ]

@@ -37,9 +37,10 @@ def _sigmoid_(xp, v):
 _KERNELS: list = []
 
 
-def _kernels(xp):
-    """The numba step kernels (NOTE [ LSTM step kernels ]) for NumPy arrays, or None (CuPy, or no numba)."""
-    if xp.__name__ != "numpy":
+def _kernels(xp, dtype):
+    """The numba step kernels (NOTE [ LSTM step kernels ]) for float32/float64 NumPy arrays, or None (CuPy,
+    other dtypes, or no numba): callers then run the same step with plain array ops."""
+    if xp.__name__ != "numpy" or dtype.char not in "fd":
         return None
     if not _KERNELS:
         try:
@@ -95,7 +96,7 @@ def _states(xp, x2, h0, B, uniform, reverse):
 def _lstm_forward(ctx, xp, x2, h0, c0, w_ih, w_hh, bias, w_hr, offs, sizes, order, uniform):
     H = w_hh.shape[0] // 4
     B = h0.shape[0]
-    kern = _kernels(xp)
+    kern = _kernels(xp, x2.dtype)
     gates = x2 @ _lstm_weights(xp, w_ih, H).T            # (N, 4H): input projection of every step at once
     if bias is not None:
         gates += _lstm_weights(xp, bias, H)
@@ -224,7 +225,7 @@ def _lstm_backward(xp, st, dout, dh_n, dc_n, w_hh, w_hr, offs, sizes, order):
     gates, hprev, cprev, tanh_c, hu_all = st
     N = gates.shape[0]
     H = w_hh.shape[0] // 4
-    kern = _kernels(xp)
+    kern = _kernels(xp, gates.dtype)
     dG = xp.empty_like(gates)
     dh = xp.array(dh_n, copy=True)
     dc = xp.array(dc_n, copy=True)
