@@ -28,6 +28,7 @@ from . import autograd, cuda, nn
 from . import func  # noqa: F401
 from . import optim
 from .serialization import save, load
+from ._toplevel_nn import *  # noqa: F401,F403
 from ._flags import *  # noqa: F401,F403
 from .multiprocessing.reductions import install as _install_mp
 from . import utils

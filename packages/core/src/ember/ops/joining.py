@@ -6,11 +6,13 @@ import numpy as np
 from .._dtype import result_type
 from .._tensor import Tensor, _wrap_dim
 from ._op import Op, apply
-from .shape import Select, Slice, ViewScatter, atleast_1d, atleast_2d, atleast_3d, reshape
+from .shape import (Diagonal, Select, Slice, ViewScatter, _diag_view, atleast_1d, atleast_2d, atleast_3d, clone,
+                    diag_embed, narrow, reshape)
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack", "column_stack",
            "split", "chunk", "unbind", "tensor_split", "hsplit", "vsplit", "dsplit", "repeat", "tile",
-           "repeat_interleave"]
+           "repeat_interleave", "slice_scatter", "select_scatter", "diagonal_scatter", "diagflat", "narrow_copy",
+           "view_as_real", "view_as_complex"]
 
 
 def _tensor_list(tensors, op):
@@ -387,3 +389,187 @@ def repeat_interleave(input, repeats=None, dim: int | None = None, *, output_siz
     if output_size is not None and out.shape[d] != output_size:
         raise RuntimeError("repeat_interleave: Allocated size does not match required size")
     return out
+
+
+# -- scatter-into-view ops: slice_scatter / select_scatter / diagonal_scatter ----------------------------------
+class ViewScatterInto(Op):
+    """A copy of ``x`` with ``src`` written into one of its views (a basic-index key or a diagonal)."""
+
+    def forward(ctx, xp, x, src, key, diag):
+        ctx.key, ctx.diag = key, diag
+        out = x.copy()
+        if diag is None:
+            out[key] = src
+        else:
+            _diag_view(xp, out, *diag)[...] = src
+        return out
+
+    def backward(ctx, g):
+        from .creation import zeros_like  # noqa: PLC0415
+
+        view = apply(Slice, g, key=ctx.key) if ctx.diag is None else apply(
+            Diagonal, g, offset=ctx.diag[0], dim1=ctx.diag[1], dim2=ctx.diag[2])
+        # the input's gradient is g with the overwritten region zeroed: the same op with a zero source
+        gx = apply(ViewScatterInto, g, zeros_like(view), key=ctx.key, diag=ctx.diag)
+        return gx, view
+
+
+def _scatter_into(op, input, src, view, key=None, diag=None):
+    if not isinstance(src, Tensor):
+        raise TypeError(f"{op}(): argument 'src' (position 2) must be Tensor, not {type(src).__name__}")
+    if tuple(src.shape) != tuple(view.shape):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {list(view.shape)}")
+    if src.dtype != input.dtype:
+        src = src.to(input.dtype)
+    return apply(ViewScatterInto, input, src, key=key, diag=diag)
+
+
+def slice_scatter(input, src, dim: int = 0, start: int | None = None, end: int | None = None,
+                  step: int = 1) -> Tensor:
+    """A copy of ``input`` with ``src`` embedded at ``input[..., start:end:step, ...]`` along ``dim``."""
+    if input.ndim == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    d = _wrap_dim(dim, input.ndim)
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    key = (slice(None),) * d + (slice(start, end, step), Ellipsis)
+    return _scatter_into("slice_scatter", input, src, input._data[key], key=key)
+
+
+def select_scatter(input, src, dim: int, index: int) -> Tensor:
+    """A copy of ``input`` with ``src`` embedded at ``input.select(dim, index)``."""
+    view = input.detach().select(dim, index)  # validates dim/index with select's errors
+    d = _wrap_dim(dim, input.ndim)
+    n = input._data.shape[d]
+    key = (slice(None),) * d + (int(index) % n, Ellipsis)
+    return _scatter_into("select_scatter", input, src, view, key=key)
+
+
+def diagonal_scatter(input, src, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """A copy of ``input`` with ``src`` embedded on its (offset, dim1, dim2) diagonal."""
+    view = input.detach().diagonal(offset, dim1, dim2)
+    d1, d2 = _wrap_dim(dim1, input.ndim), _wrap_dim(dim2, input.ndim)
+    return _scatter_into("diagonal_scatter", input, src, view, diag=(int(offset), d1, d2))
+
+
+def diagflat(input, offset: int = 0) -> Tensor:
+    """A 2-D tensor with the flattened ``input`` on its ``offset`` diagonal."""
+    return diag_embed(reshape(input, (-1,)), offset, 0, 1)
+
+
+def narrow_copy(input, dim: int, start: int, length: int) -> Tensor:
+    """Like :func:`narrow`, but returns a copy instead of a view."""
+    return clone(narrow(input, dim, start, length))
+
+
+# -- real views of complex tensors ----------------------------------------------------------------------------
+class ViewAsReal(Op):
+    is_view = True
+
+    def forward(ctx, xp, x):
+        r = x.real  # a float view with x's strides; the imaginary part sits half an element further on
+        return xp.lib.stride_tricks.as_strided(r, shape=x.shape + (2,), strides=x.strides + (r.itemsize,))
+
+    def backward(ctx, g):
+        from .creation import complex as _complex  # noqa: PLC0415
+
+        return _complex(g.select(-1, 0), g.select(-1, 1))
+
+
+class ViewAsComplex(Op):
+    is_view = True
+
+    def forward(ctx, xp, x):
+        cdt = np.complex64 if x.dtype == np.float32 else np.complex128
+        return x.view(cdt)[..., 0]
+
+    def backward(ctx, g):
+        return stack([g.real, g.imag], -1)
+
+
+def view_as_real(input) -> Tensor:
+    """A real view of a complex tensor: a trailing dim of size 2 holds (real, imaginary); shares storage."""
+    if not input.is_complex():
+        raise RuntimeError("view_as_real is only supported for complex tensors")
+    return apply(ViewAsReal, input)
+
+
+def view_as_complex(input) -> Tensor:
+    """A complex view of a real tensor whose last dim has size 2 and stride 1; shares storage."""
+    a = input._data
+    if a.dtype not in (np.float32, np.float64):
+        raise RuntimeError(f"view_as_complex is only supported for float and double tensors, but got a tensor of "
+                           f"scalar type: {input.dtype}")
+    if a.ndim == 0 or a.shape[-1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    if a.strides[-1] != a.itemsize:
+        raise RuntimeError("Tensor must have a last dimension with stride 1")
+    if any(s % (2 * a.itemsize) for s in a.strides[:-1]):
+        raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
+    return apply(ViewAsComplex, input)
+
+
+# -- in-place view ops (Tensor methods only): the tensor itself becomes the view ---------------------------------
+def _inplace_view(self, res):
+    """Make ``self`` take over the view ``res`` of itself: new shape/strides, same storage, new graph node."""
+    from ..autograd.grad_mode import GradMode  # noqa: PLC0415
+
+    if GradMode.enabled and self._rg and self._grad_fn is None and self._base is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    self._data = res._data
+    if self._base is not None:  # keep the replay chain from the base (NOTE [ in-place on views ])
+        self._view_fn = res._view_fn
+    if res._rg:
+        self._grad_fn, self._out_nr, self._rg = res._grad_fn, res._out_nr, True
+    self._bump()
+    return self
+
+
+def squeeze_(input, dim=None) -> Tensor:
+    """In-place :meth:`squeeze`."""
+    return _inplace_view(input, input.squeeze() if dim is None else input.squeeze(dim))
+
+
+def unsqueeze_(input, dim: int) -> Tensor:
+    """In-place :meth:`unsqueeze`."""
+    return _inplace_view(input, input.unsqueeze(dim))
+
+
+def t_(input) -> Tensor:
+    """In-place :meth:`t`."""
+    return _inplace_view(input, input.t())
+
+
+def transpose_(input, dim0: int, dim1: int) -> Tensor:
+    """In-place :meth:`transpose`."""
+    return _inplace_view(input, input.transpose(dim0, dim1))
+
+
+def swapdims_(input, dim0: int, dim1: int) -> Tensor:
+    """In-place :meth:`swapdims`."""
+    return _inplace_view(input, input.transpose(dim0, dim1))
+
+
+swapaxes_ = swapdims_
+
+
+# -- spectral methods: Tensor.stft / Tensor.istft (the functions live in ops/spectral.py) -----------------------
+def stft(input, n_fft: int, hop_length: int | None = None, win_length: int | None = None, window=None,
+         center: bool = True, pad_mode: str = "reflect", normalized: bool = False, onesided: bool | None = None,
+         return_complex: bool | None = None) -> Tensor:
+    """Tensor method form of :func:`ember.stft`."""
+    from .spectral import stft as _stft  # noqa: PLC0415
+
+    return _stft(input, n_fft, hop_length, win_length, window, center, pad_mode, normalized, onesided,
+                 return_complex)
+
+
+def istft(input, n_fft: int, hop_length: int | None = None, win_length: int | None = None, window=None,
+          center: bool = True, normalized: bool = False, onesided: bool | None = None, length: int | None = None,
+          return_complex: bool = False) -> Tensor:
+    """Tensor method form of :func:`ember.istft`."""
+    from .spectral import istft as _istft  # noqa: PLC0415
+
+    return _istft(input, n_fft, hop_length, win_length, window, center, normalized, onesided, length,
+                  return_complex)
