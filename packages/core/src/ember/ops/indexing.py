@@ -17,7 +17,7 @@ from .shape import Slice, _KeyView, _bcast_shape, _full_key, reshape, broadcast_
 
 __all__ = ["index_select", "gather", "scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy",
            "index_fill", "index_put", "index_put_", "masked_fill", "masked_scatter", "masked_select", "take",
-           "take_along_dim", "put", "nonzero", "argwhere"]
+           "take_along_dim", "put", "nonzero", "argwhere", "index_reduce", "unravel_index"]
 
 _TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
                "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
@@ -573,6 +573,48 @@ def scatter_reduce(input, dim: int, index, src, reduce: str, *, include_self: bo
     if reduce not in ("sum", "prod", "mean", "amax", "amin"):
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     return _scatter("scatter_reduce", input, dim, index, src, reduce, include_self)
+
+
+def index_reduce(input, dim: int, index, source, reduce: str, *, include_self: bool = True):
+    """Reduce slices of ``source`` into ``input`` at ``index`` along ``dim`` with prod/mean/amax/amin."""
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+    d = _wrap_dim(dim, input.ndim)
+    idx = _vector_index("index_reduce_", index, input._data.shape[d] if input.ndim else 1, d, IndexError)
+    _check_source("index_reduce_", input, d, idx, source,
+                  f"index_reduce_(): self ({_tn(input)}) and source ({_tn(source)}) must have the same scalar type")
+    if input.ndim == 0:
+        return reshape(index_reduce(reshape(input, (1,)), 0, idx, reshape(source, (1,)), reduce,
+                                    include_self=include_self), ())
+    # slice i of source along dim goes to slice idx[i]: the scatter_reduce index is idx broadcast over source
+    shape = [1] * source.ndim
+    shape[d] = -1
+    full_idx = Tensor._wrap(_xp_of(idx._data).broadcast_to(idx._data.reshape(shape), source._data.shape))
+    return apply(ScatterReduce, input, full_idx, source, dim=d, reduce=reduce, include_self=bool(include_self))
+
+
+def index_reduce_(input, dim: int, index, source, reduce: str, *, include_self: bool = True):
+    """In-place :func:`index_reduce`."""
+    return _inplace(input, index_reduce(input, dim, index, source, reduce, include_self=include_self))
+
+
+def unravel_index(indices, shape) -> tuple:
+    """Convert flat indices into a tuple of coordinate tensors for an array of ``shape``."""
+    if not isinstance(indices, Tensor):
+        from .creation import tensor  # noqa: PLC0415
+
+        indices = tensor(indices)
+    if indices._data.dtype.kind not in "iu":
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
+    dims = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
+    if any(s < 0 for s in dims):
+        raise ValueError(f"'shape' cannot have negative values, but got {dims}")
+    a = indices._data.astype(np.int64)
+    coords = []
+    for n in reversed(dims):  # floor division/modulo like torch: negative and too-large indices wrap
+        coords.append(a % n if n else a * 0)
+        a = a // n if n else a
+    return tuple(Tensor._wrap(c) for c in reversed(coords))
 
 
 def take_along_dim(input, indices, dim: int | None = None):

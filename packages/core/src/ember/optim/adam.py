@@ -6,6 +6,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ._foreach import ElementwiseOptimizer, addcmul_, check_betas_eps, check_lr, lerp_, prologue
+from ._kernels import adam_, adam_available
 from .optimizer import _to_scalar
 
 __all__ = ["Adam"]
@@ -54,11 +55,14 @@ class Adam(ElementwiseOptimizer):
         tmp = scratch(0)
         prologue(group, p, g, tmp, group["decoupled_weight_decay"], lr)
         exp_avg, exp_avg_sq = st["exp_avg"], st["exp_avg_sq"]
+        step_size = lr / (1 - beta1 ** step)
+        bc2_sqrt = (1 - beta2 ** step) ** 0.5
+        if not group["amsgrad"] and adam_available(p, g, exp_avg, exp_avg_sq):
+            adam_(p, g, exp_avg, exp_avg_sq, beta1, beta2, group["eps"], step_size, bc2_sqrt)
+            return {"step": step}
         lerp_(exp_avg, g, 1 - beta1, tmp)
         np.multiply(exp_avg_sq, beta2, out=exp_avg_sq)
         addcmul_(exp_avg_sq, g, g, 1 - beta2, tmp)
-        step_size = lr / (1 - beta1 ** step)
-        bc2_sqrt = (1 - beta2 ** step) ** 0.5
         v = exp_avg_sq
         if group["amsgrad"]:
             v = st["max_exp_avg_sq"]
