@@ -13,13 +13,16 @@ import numpy as np
 from . import _dtype as D
 from ._tensor import Tensor, _wrap_dim
 from .ops import _linalg_decomp as _dec
+from .ops import _linalg_lu as _lu
 from .ops._linalg_decomp import LinAlgError
 from .ops._op import apply
 from .ops.linalg import _linalg_cross, _multi_dot, _vector_norm, _sname, matmul
 
 __all__ = ["LinAlgError", "norm", "vector_norm", "matrix_norm", "inv", "inv_ex", "pinv", "solve", "det",
            "slogdet", "svd", "svdvals", "qr", "cholesky", "cholesky_ex", "eigh", "eigvalsh", "matrix_rank",
-           "matrix_power", "lstsq", "cross", "multi_dot", "diagonal", "vander", "matmul", "vecdot", "solve_ex"]
+           "matrix_power", "lstsq", "cross", "multi_dot", "diagonal", "vander", "matmul", "vecdot", "solve_ex",
+           "lu", "lu_factor", "lu_factor_ex", "lu_solve", "solve_triangular", "matrix_exp", "eig", "eigvals", "cond",
+           "tensorinv", "tensorsolve", "householder_product"]
 
 _SVD = namedtuple("torch_return_types_linalg_svd", ["U", "S", "Vh"])
 _EIGH = namedtuple("torch_return_types_linalg_eigh", ["eigenvalues", "eigenvectors"])
@@ -389,3 +392,205 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out=None) -> Tensor:
     """Dot product along ``dim`` with broadcasting, conjugating x."""
     xc = x.conj() if x.is_complex() else x
     return _out((xc * y).sum(dim), out)
+
+
+# -- LU family, triangular solves, matrix exponential, general eigensolver (ops in ops/_linalg_lu.py) -------------
+_LU = namedtuple("torch_return_types_linalg_lu", ["P", "L", "U"])
+_LU_FACTOR = namedtuple("torch_return_types_linalg_lu_factor", ["LU", "pivots"])
+_LU_FACTOR_EX = namedtuple("torch_return_types_linalg_lu_factor_ex", ["LU", "pivots", "info"])
+_EIG = namedtuple("torch_return_types_linalg_eig", ["eigenvalues", "eigenvectors"])
+
+
+def _lu_input(name: str, A: Tensor, pivot: bool) -> Tensor:
+    if A.ndim < 2:
+        raise RuntimeError(f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: {list(A.shape)} "
+                           f"instead")
+    _float_input(name, A)
+    if not pivot:
+        raise RuntimeError(f"{name}: LU without pivoting is not implemented on the CPU")
+    return A
+
+
+def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False, out=None):
+    """Packed LU factorisation with partial pivoting: (LU, pivots, info); info > 0 marks a zero pivot U[i, i]."""
+    _lu_input("linalg.lu_factor_ex", A, pivot)
+    LU, piv, info = apply(_lu.LuFactor, A)
+    if check_errors and bool((info > 0).any()):
+        raise LinAlgError(f"linalg.lu_factor_ex: U[{int(info.max())},{int(info.max())}] is zero and using it on "
+                          f"lu_solve would result in a division by zero.")
+    return _out(_LU_FACTOR_EX(LU, piv, info), out)
+
+
+def lu_factor(A: Tensor, *, pivot: bool = True, out=None):
+    """Packed LU factorisation with partial pivoting: (LU, pivots) with 1-based int32 pivots, like LAPACK."""
+    _lu_input("linalg.lu_factor", A, pivot)
+    LU, piv, info = apply(_lu.LuFactor, A)
+    if bool((info > 0).any()):
+        i = int(info[info > 0].reshape(-1)[0])
+        raise LinAlgError(f"torch.linalg.lu_factor: U[{i},{i}] is zero and using it on lu_solve would result in a "
+                          f"division by zero. If you still want to perform the factorization, consider calling "
+                          f"linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
+    return _out(_LU_FACTOR(LU, piv), out)
+
+
+def lu_unpack_impl(LU: Tensor, pivots: Tensor, unpack_data: bool = True, unpack_pivots: bool = True):
+    """(P, L, U) from a packed LU and its pivots (differentiable w.r.t. LU)."""
+    if pivots.dtype != D.int32:
+        raise RuntimeError("torch.lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 dtype.\n"
+                           "Note: this function is intended to be used with the output produced by "
+                           "torch.linalg.lu_factor")
+    from .ops.creation import eye  # noqa: PLC0415
+    from .ops._op import _xp_of  # noqa: PLC0415
+
+    m, n = LU.shape[-2:]
+    k = min(m, n)
+    L = U = P = LU.new_empty((0,))
+    if unpack_data:
+        L = LU[..., :, :k].tril(-1) + eye(m, k, dtype=LU.dtype, device=LU.device)
+        U = LU[..., :k, :].triu()
+    if unpack_pivots:
+        P = Tensor._wrap(_lu.perm_matrix(_xp_of(pivots._data), pivots._data, m, LU._data.dtype))
+    return P, L, U
+
+
+def lu(A: Tensor, *, pivot: bool = True, out=None):
+    """A = P L U with partial pivoting: (P, L, U)."""
+    _lu_input("linalg.lu", A, pivot)
+    LU, piv, _ = apply(_lu.LuFactor, A)
+    return _out(_LU(*lu_unpack_impl(LU, piv)), out)
+
+
+def _lu_solve_shapes(name, LU, B, left):
+    if B.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
+    n = LU.shape[-1]
+    if LU.shape[-2] != n:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {LU.shape[-2]} by {n} "
+                           f"matrices")
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        eq = "AX = B" if left else "XA = B"
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {eq} ({n}x{n} and "
+                           f"{B.shape[-2]}x{B.shape[-1]})")
+
+
+def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoint: bool = False, out=None) -> Tensor:
+    """Solve A X = B (or X A = B, or with A^H) given A's packed LU factorisation from :func:`lu_factor`."""
+    _lu_solve_shapes("linalg.lu_solve", LU, B, left)
+    P, L, U = lu_unpack_impl(LU, pivots)
+    st = _lu.solve_triangular
+    if not left:  # X A = B  <=>  A^H X^H = B^H
+        X = lu_solve(LU, pivots, B.mH if B.is_complex() else B.mT, adjoint=not adjoint)
+        return _out(X.mH if X.is_complex() else X.mT, out)
+    if adjoint:  # A^H X = B with A^H = U^H L^H P^T
+        Y = st(_dec._h(L), st(_dec._h(U), B, upper=False), upper=True, unitriangular=True)
+        return _out(P @ Y, out)
+    return _out(st(U, st(L, P.mT @ B, upper=False, unitriangular=True), upper=True), out)
+
+
+def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False,
+                     out=None) -> Tensor:
+    """Solve A X = B (``left``) or X A = B for a triangular A (only its ``upper``/lower triangle is read)."""
+    _square("linalg.solve_triangular", A)
+    if B.ndim < 2:
+        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions.")
+    n = A.shape[-1]
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        eq = "AX = B" if left else "XA = B"
+        raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation {eq} "
+                           f"({n}x{n} and {B.shape[-2]}x{B.shape[-1]})")
+    if A.dtype != B.dtype:
+        rd = D.promote_types(A.dtype, B.dtype)
+        A, B = A.to(rd), B.to(rd)
+    return _out(_lu.solve_triangular(A, B, upper=upper, left=left, unitriangular=unitriangular), out)
+
+
+def matrix_exp(A: Tensor) -> Tensor:
+    """Matrix exponential exp(A) of a (batch of) square matrix (Padé [13/13] with scaling and squaring)."""
+    _square("linalg.matrix_exp", A)
+    return _lu.matrix_exp(A)
+
+
+def eig(A: Tensor, *, out=None):
+    """Eigenvalues and unit-norm eigenvectors of a general square matrix; both complex."""
+    _square("linalg.eig", A)
+    return _out(_EIG(*_lu.eig(A)), out)
+
+
+def eigvals(A: Tensor, *, out=None) -> Tensor:
+    """Eigenvalues of a general square matrix (complex)."""
+    _square("linalg.eigvals", A)
+    return _out(_lu.eig(A)[0], out)
+
+
+def cond(A: Tensor, p=None, *, out=None) -> Tensor:
+    """Condition number of A in the norm ``p`` (2-norm by default: ratio of extreme singular values)."""
+    if p not in (None, 2, -2, 1, -1, math.inf, -math.inf, "fro", "nuc"):
+        raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
+    if p in (None, 2, -2):
+        _matrix("linalg.cond", A)
+        s = svdvals(A)
+        r = s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
+        return _out(r, out)
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.cond(ord={p}): A must be batches of square matrices, but they are "
+                           f"{A.shape[-2] if A.ndim >= 2 else 1} by {A.shape[-1] if A.ndim else 1} matrices")
+    _float_input("linalg.cond", A)
+    Ainv, info = inv_ex(A)
+    r = matrix_norm(A, p) * matrix_norm(Ainv, p)
+    # a singular matrix has infinite condition number in every norm
+    from .ops.elementwise import where  # noqa: PLC0415
+
+    return _out(where(info > 0, math.inf, r), out)
+
+
+def tensorinv(A: Tensor, ind: int = 2, *, out=None) -> Tensor:
+    """The tensor inverse w.r.t. tensordot over ``ind`` dims: shape A.shape[ind:] + A.shape[:ind]."""
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    head, tail = tuple(A.shape[:ind]), tuple(A.shape[ind:])
+    ph, pt = math.prod(head), math.prod(tail)
+    if ph != pt:
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                           f"prod(self.shape[:ind]), but got {pt} != {ph}")
+    return _out(inv(A.reshape(ph, pt)).reshape(tail + head), out)
+
+
+def tensorsolve(A: Tensor, B: Tensor, dims=None, *, out=None) -> Tensor:
+    """X with tensordot(A, X, X.ndim) = B; ``dims`` of A are first moved to the end."""
+    if dims is not None:
+        nd = A.ndim
+        src = [_wrap_dim(d, nd) for d in dims]
+        A = A.permute(*([d for d in range(nd) if d not in src] + src))
+    rest = tuple(A.shape[B.ndim:])
+    pb, pr = B.numel(), math.prod(rest)
+    if math.prod(A.shape[:B.ndim]) != pr or pb != pr:
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
+                           f"prod(self.shape[:other.ndim]), but got {pr} != {math.prod(A.shape[:B.ndim])}")
+    return _out(solve(A.reshape(pb, pr), B.reshape(pb, 1)).reshape(rest), out)
+
+
+def householder_product(A: Tensor, tau: Tensor, *, out=None) -> Tensor:
+    """The first n columns of H_1 ... H_k with H_i = I - tau_i v_i v_i^H (v_i: column i of A below the diagonal,
+    with an implicit 1 on it), as produced by a QR factorisation (LAPACK orgqr)."""
+    if A.ndim < 2:
+        raise RuntimeError("torch.linalg.householder_product: input must have at least 2 dimensions.")
+    m, n = A.shape[-2:]
+    k = tau.shape[-1]
+    if m < n:
+        raise RuntimeError("torch.linalg.householder_product: input.shape[-2] must be greater than or equal to "
+                           "input.shape[-1]")
+    if n < k:
+        raise RuntimeError("torch.linalg.householder_product: input.shape[-1] must be greater than or equal to "
+                           "tau.shape[-1]")
+    from .ops.creation import eye  # noqa: PLC0415
+
+    I = eye(m, dtype=A.dtype, device=A.device)
+    Q = eye(m, n, dtype=A.dtype, device=A.device).expand(*A.shape[:-2], m, n)
+    below = A.tril(-1) + eye(m, n, dtype=A.dtype, device=A.device)
+    # apply the reflectors right to left to the thin identity: Q = H_1 (H_2 (... (H_k I[:, :n])))
+    for i in range(k - 1, -1, -1):
+        v = below[..., :, i:i + 1]
+        v = v * (I[:, i:i + 1].cumsum(0))  # zero above the diagonal entry i
+        vh = v.mH if v.is_complex() else v.mT
+        Q = Q - (tau[..., i:i + 1].unsqueeze(-1) * v) @ (vh @ Q)
+    return _out(Q, out)

@@ -21,7 +21,7 @@ from .ops.creation import _size
 from .ops.inplace import _check_leaf
 from .ops.linalg import _sname
 
-__all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
+__all__ = ["binomial", "Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
            "set_rng_state", "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial", "poisson",
            "rand_like", "randn_like", "randint_like"]
 
@@ -46,6 +46,9 @@ class _NumpySampler:
     def poisson(self, lam):
         return self.g.poisson(lam)
 
+    def binomial(self, n, p):
+        return self.g.binomial(n, p)
+
 
 class _CupySampler:
     def __init__(self, seed, xp):
@@ -62,6 +65,9 @@ class _CupySampler:
 
     def poisson(self, lam):
         return self.g.poisson(lam)
+
+    def binomial(self, n, p):
+        return self.g.binomial(n, p)
 
 
 class Generator:
@@ -403,6 +409,29 @@ def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     xp = np if input.is_cpu else input._data.__array_namespace__()
     return Tensor._wrap(_sampler(generator, xp).poisson(input._data.astype(np.float64)).astype(input._data.dtype))
+
+
+def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) -> Tensor:
+    """Binomial samples: successes in ``count`` trials with success probability ``prob`` (count's float dtype)."""
+    if count._data.dtype.kind != "f":
+        raise ValueError(f"binomial only supports floating-point dtypes for count, got: {_TORCH_TYPE(count)}")
+    if prob._data.dtype.kind != "f":
+        raise ValueError(f"binomial only supports floating-point dtypes for prob, got: {_TORCH_TYPE(prob)}")
+    xp = _xp_of(count)
+    n = count._data.astype(np.int64)
+    p = xp.clip(prob._data.astype(np.float64), 0.0, 1.0)
+    try:
+        n, p = xp.broadcast_arrays(n, p)
+    except ValueError:
+        raise RuntimeError(f"binomial: count {list(count.shape)} and prob {list(prob.shape)} must be "
+                           f"broadcastable") from None
+    out = _sampler(generator, xp).binomial(xp.maximum(n, 0), xp.nan_to_num(p)).astype(count._data.dtype)
+    return Tensor._wrap(xp.where(xp.isnan(p), xp.nan, out).astype(count._data.dtype))
+
+
+def _TORCH_TYPE(t: Tensor) -> str:
+    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}.get(t._data.dtype.name, t._data.dtype.name)
 
 
 # -- in-place samplers (Tensor methods) -------------------------------------------------------------------------

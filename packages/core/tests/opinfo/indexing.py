@@ -252,3 +252,40 @@ def _np_put(x, i, s, acc):
     else:
         out[i] = s
     return out.reshape(x.shape)
+
+
+# -- index_reduce, unravel_index ------------------------------------------------------------------------------
+def _np_index_reduce(x, dim, index, src, reduce, include_self=True):
+    out = np.moveaxis(x.copy(), dim, 0)
+    s = np.moveaxis(src, dim, 0)
+    fn = {"prod": np.prod, "mean": np.mean, "amax": np.max, "amin": np.min}[reduce]
+    for t in np.unique(index):
+        vals = list(s[index == t]) + ([out[t]] if include_self else [])
+        out[t] = fn(np.stack(vals), axis=0)
+    return np.moveaxis(out, 0, dim)
+
+
+def _index_reduce_samples(dt):
+    idx = _i(0, 2, 0, 3, 2)
+    src = _m(5, 3, dt=dt, seed=1)
+    src[1] = src[0]  # ties for amax/amin gradient sharing
+    out = []
+    for red in ("prod", "mean", "amax", "amin"):
+        for inc in (True, False):
+            out.append(S(_m(4, 3, dt=dt), 0, idx, src, red, include_self=inc, name=f"{red}-{inc}"))
+    out.append(S(_m(3, 4, dt=dt), 1, _i(1, 1), _m(3, 2, dt=dt, seed=2), "mean", name="dim1"))
+    return out
+
+
+OPS += [
+    OpInfo("index_reduce", ember.index_reduce, _index_reduce_samples, ref=_np_index_reduce,
+           errors=lambda: [E(_m(3, 4), 0, _i(0), _m(1, 4), "sum",
+                             match="Expected reduce to be one of prod, mean, amax or amin but got sum"),
+                           E(_m(3, 4), 0, _i(5), _m(1, 4), "prod", err=IndexError, match="out of bounds")]),
+    OpInfo("unravel_index", ember.unravel_index,
+           lambda dt: [S(_i(7, -1, 5, 0), (2, 3)), S(np.array(5), (2, 3)), S(_i(3, 4), 6)],
+           ref=lambda i, s: np.unravel_index(np.mod(i, np.prod(s)), s), dtypes=(np.int64,), grad=False,
+           gradgrad=False,
+           errors=lambda: [E(np.array([1.0]), (2, 2), err=TypeError, match="expected 'indices' to be integer dtype"),
+                           E(_i(3), (2, -2), err=ValueError, match="'shape' cannot have negative values")]),
+]

@@ -238,3 +238,58 @@ from .linalg_decomp import DECOMP_OPS  # noqa: E402
 from .fft import FFT_OPS  # noqa: E402
 
 OPS += DECOMP_OPS + FFT_OPS
+
+
+# -- distances, Vandermonde, top-level LU / matrix_exp aliases ------------------------------------------------
+def _pdist_ref(x, p=2):
+    i, j = np.triu_indices(x.shape[0], 1)
+    d = np.abs(x[i] - x[j])
+    return (d ** p).sum(-1) ** (1 / p) if p not in (0, np.inf) else (d.max(-1) if p == np.inf else (d != 0).sum(-1))
+
+
+def _np_lu_packed(a):
+    from .linalg_decomp import _np_lu_packed as f  # noqa: PLC0415
+
+    return f(a)
+
+
+def _lu_solve_top(mod):
+    def f(a, b):
+        LU, piv = mod.linalg.lu_factor(a)
+        return mod.lu_solve(b, LU, piv)
+    return f
+
+
+def _lu_unpack_top(mod):
+    def f(a):
+        return mod.lu_unpack(*mod.linalg.lu_factor(a))[1:]
+    return f
+
+
+def _wc3(dt):
+    return (make((3, 3), dt, low=-1.0, high=1.0) + 4 * np.eye(3)).astype(dt)
+
+
+OPS += [
+    OpInfo("dist", ember.dist, lambda dt: [_s(make((3, 4), dt), make((4,), dt, seed=1)),
+                                           _s(make((5,), dt), make((5,), dt, seed=1), 3),
+                                           _s(make((2, 3), dt), make((2, 3), dt, seed=1), float("inf"))],
+           ref=lambda a, b, p=2: np.linalg.norm((a - b).ravel(), p),
+           errors=lambda: [ErrorInput(_s(make((3,)), make((2,))), RuntimeError, "The size of tensor a")]),
+    OpInfo("pdist", ember.pdist, lambda dt: [_s(make((4, 3), dt)), _s(make((5, 2), dt, seed=1), 1),
+                                             _s(make((3, 4), dt, seed=2), 3.0)], ref=_pdist_ref,
+           errors=lambda: [ErrorInput(_s(make((3,))), RuntimeError, "pdist only supports 2D tensors, got: 1D")]),
+    OpInfo("vander", ember.vander, lambda dt: [_s(make((3,), dt)), _s(make((4,), dt), 2), _s(make((3,), dt), 4, True)],
+           ref=lambda x, N=None, increasing=False: np.vander(x, N, increasing),
+           torch_op=lambda x, *r: _torch().vander(x.detach(), *r),  # torch's vander backward fails (in-place)
+           errors=lambda: [ErrorInput(_s(make((2, 2))), RuntimeError, "x must be a one-dimensional tensor")]),
+    OpInfo("lu", ember.lu, lambda dt: [_s(make((4, 4), dt)), _s(make((2, 3, 5), dt, seed=1))], ref=_np_lu_packed,
+           output_process=lambda o: o[0], atol=1e-4),
+    OpInfo("lu_solve", _lu_solve_top(ember), lambda dt: [_s(_wc3(dt), make((3, 2), dt, seed=1))],
+           ref=lambda a, b: np.linalg.solve(a, b), torch_op=lambda a, b: _lu_solve_top(_torch())(a, b), atol=1e-4),
+    OpInfo("lu_unpack", _lu_unpack_top(ember), lambda dt: [_s(make((4, 4), dt)), _s(make((3, 5), dt, seed=1))],
+           torch_op=lambda a: _lu_unpack_top(_torch())(a), atol=1e-4),
+    OpInfo("matrix_exp", ember.matrix_exp, lambda dt: [_s(make((3, 3), dt)), _s(make((2, 2, 2), dt, seed=1))],
+           ref=lambda a: np.stack([__import__("scipy.linalg").linalg.expm(m) for m in a.reshape(-1, *a.shape[-2:])])
+           .reshape(a.shape), atol=1e-4),
+]

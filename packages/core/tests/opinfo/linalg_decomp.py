@@ -299,3 +299,204 @@ DECOMP_OPS = [
     OpInfo("linalg.matrix_rank", L.matrix_rank, _rect_samples, ref=np.linalg.matrix_rank, grad=False,
            gradgrad=False),
 ]
+
+
+# -- LU family, triangular solves, matrix_exp, eig, cond, tensorinv/tensorsolve, householder_product ------------
+def _np_lu(a):
+    """(L, U) of A = P L U by a per-matrix loop over scipy.linalg.lu (an independent LAPACK reference)."""
+    import scipy.linalg as sl  # noqa: PLC0415
+
+    flat = a.reshape((-1,) + a.shape[-2:])
+    res = [sl.lu(m) for m in flat]
+    return [np.stack([r[i] for r in res]).reshape(a.shape[:-2] + res[0][i].shape[-2:]) for i in (1, 2)]
+
+
+def _np_lu_packed(a):
+    lo, up = _np_lu(a)
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    out = np.zeros(a.shape, a.dtype)
+    out[..., :, :k] += np.tril(lo, -1)
+    out[..., :k, :] += up
+    return out
+
+
+def _lu_samples(dt):
+    return [_s(make((4, 4), dt), name="square"), _s(make((3, 5), dt, seed=1), name="wide"),
+            _s(make((2, 5, 3), dt, seed=2), name="tall-batch")]
+
+
+def _lu_errors():
+    return [ErrorInput(_s(make((3,))), RuntimeError, "Expected tensor with 2 or more dimensions"),
+            ErrorInput(_s(make((3, 3)), pivot=False), RuntimeError, "LU without pivoting is not implemented"),
+            ErrorInput(_s(make((3, 3), np.int64)), RuntimeError, "Expected a floating point or complex tensor")]
+
+
+def _lu_factor_errors():
+    return [ErrorInput(_s(np.zeros((3, 3))), ember.linalg.LinAlgError, r"U\[1,1\] is zero")]
+
+
+def _tri(a, upper, unit):
+    t = np.triu(a) if upper else np.tril(a)
+    if unit:
+        t = t.copy()
+        i = np.arange(a.shape[-1])
+        t[..., i, i] = 1
+    return t
+
+
+def _np_solve_tri(a, b, upper, left=True, unitriangular=False):
+    t = _tri(a, upper, unitriangular)
+    if left:
+        return np.linalg.solve(t, b)
+    return np.swapaxes(np.linalg.solve(np.swapaxes(t, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
+
+
+def _solve_tri_samples(dt):
+    return [_s(_wc((3, 3), dt), make((3, 2), dt, seed=1), upper=True, name="upper"),
+            _s(_wc((2, 3, 3), dt), make((3, 1), dt, seed=1), upper=False, name="lower-broadcast"),
+            _s(make((3, 3), dt), make((2, 3), dt, seed=1), upper=True, left=False, unitriangular=True,
+               name="right-unit")]
+
+
+def _solve_tri_errors():
+    return [ErrorInput(_s(make((3, 2)), make((3, 1)), upper=True), RuntimeError,
+                       "A must be batches of square matrices, but they are 3 by 2 matrices"),
+            ErrorInput(_s(make((3, 3)), make((3,)), upper=True), RuntimeError,
+                       "The input tensor B must have at least 2 dimensions"),
+            ErrorInput(_s(make((3, 3)), make((2, 1)), upper=True), RuntimeError,
+                       r"Incompatible shapes of A and B for the equation AX = B \(3x3 and 2x1\)")]
+
+
+def _lu_solve_op(mod):
+    def f(a, b, left=True, adjoint=False):
+        LU, piv = mod.linalg.lu_factor(a)
+        return mod.linalg.lu_solve(LU, piv, b, left=left, adjoint=adjoint)
+    return f
+
+
+def _np_lu_solve(a, b, left=True, adjoint=False):
+    a = np.swapaxes(a, -1, -2) if adjoint else a
+    return _np_solve(a, b, left)
+
+
+def _lu_solve_samples(dt):
+    return [_s(_wc((3, 3), dt), make((3, 2), dt, seed=1), name="left"),
+            _s(_wc((2, 3, 3), dt), make((2, 3, 1), dt, seed=1), adjoint=True, name="adjoint-batch"),
+            _s(_wc((3, 3), dt), make((2, 3), dt, seed=1), left=False, name="right"),
+            _s(_wc((3, 3), dt), make((2, 3), dt, seed=1), left=False, adjoint=True, name="right-adjoint")]
+
+
+def _np_expm(a):
+    import scipy.linalg as sl  # noqa: PLC0415
+
+    return np.stack([sl.expm(m) for m in a.reshape((-1,) + a.shape[-2:])]).reshape(a.shape)
+
+
+def _expm_samples(dt):
+    return [_s(make((3, 3), dt), name="3x3"), _s(3 * make((2, 4, 4), dt, seed=1), name="batch-scaled"),
+            _s(np.zeros((2, 2), dt), name="zero")]
+
+
+def _eig_parts(o):
+    return o[0].real, o[0].imag, o[1].abs()
+
+
+def _np_eig_parts(a):
+    w, v = np.linalg.eig(a)
+    return w.real, w.imag, np.abs(v)
+
+
+def _eig_samples(dt):
+    return [_s(make((3, 3), dt), name="3x3"), _s(make((2, 4, 4), dt, seed=3), name="batch")]
+
+
+def _cond_samples(dt):
+    return [_s(_wc((3, 3), dt)), _s(_wc((2, 3, 3), dt, seed=1), -2), _s(_wc((3, 3), dt), 1),
+            _s(_wc((3, 3), dt), float("inf")), _s(_wc((3, 3), dt), "fro"), _s(_wc((3, 3), dt), "nuc"),
+            _s(make((4, 3), dt), name="rect-2")]
+
+
+def _np_cond(a, p=None):
+    return np.linalg.cond(a, p)
+
+
+def _cond_errors():
+    return [ErrorInput(_s(make((3, 2)), 1), RuntimeError, r"linalg.cond\(ord=1\): A must be batches of square"),
+            ErrorInput(_s(make((2, 2)), "foo"), RuntimeError, "linalg.cond got an invalid norm type: foo")]
+
+
+def _np_tensorinv(a, ind=2):
+    return np.linalg.tensorinv(a, ind)
+
+
+def _tensorinv_samples(dt):
+    return [_s(_wc((6, 6), dt).reshape(6, 2, 3), 1), _s(_wc((6, 6), dt).reshape(2, 3, 6))]
+
+
+def _tensorsolve_samples(dt):
+    return [_s(_wc((6, 6), dt).reshape(6, 2, 3), make((6,), dt, seed=1)),
+            _s(np.moveaxis(_wc((6, 6), dt).reshape(2, 3, 6), 2, 0).copy(), make((2, 3), dt, seed=1), dims=(0,))]
+
+
+def _tensor_errors():
+    return [ErrorInput(_s(make((4, 2, 3)), 1), RuntimeError,
+                       r"prod\(self.shape\[ind:\]\) == prod\(self.shape\[:ind\]\), but got 6 != 4"),
+            ErrorInput(_s(make((4, 2, 2)), 0), RuntimeError, "Expected a strictly positive integer for 'ind'")]
+
+
+def _hh_samples(dt):
+    return [_s(make((4, 3), dt), make((2,), dt, seed=1)), _s(make((2, 3, 3), dt), make((2, 3), dt, seed=1))]
+
+
+def _np_hh(a, tau):
+    flat_a = a.reshape((-1,) + a.shape[-2:])
+    flat_t = tau.reshape((-1, tau.shape[-1]))
+    m, n = a.shape[-2:]
+    outs = []
+    for A, t in zip(flat_a, flat_t):
+        Q = np.eye(m)
+        for i in range(t.shape[0]):
+            v = np.zeros(m)
+            v[i], v[i + 1:] = 1.0, A[i + 1:, i]
+            Q = Q @ (np.eye(m) - t[i] * np.outer(v, v))
+        outs.append(Q[:, :n])
+    return np.stack(outs).reshape(a.shape[:-2] + (m, n))
+
+
+def _hh_errors():
+    return [ErrorInput(_s(make((3, 2)), make((3,))), RuntimeError,
+                       r"input.shape\[-1\] must be greater than or equal to tau.shape\[-1\]"),
+            ErrorInput(_s(make((2, 3)), make((1,))), RuntimeError,
+                       r"input.shape\[-2\] must be greater than or equal to input.shape\[-1\]")]
+
+
+DECOMP_OPS += [
+    OpInfo("linalg.lu", L.lu, _lu_samples, ref=_np_lu, output_process=lambda o: (o[1], o[2]), errors=_lu_errors,
+           atol=1e-4),
+    OpInfo("linalg.lu_factor", L.lu_factor, _lu_samples, ref=_np_lu_packed, output_process=lambda o: o[0],
+           errors=_lu_factor_errors, atol=1e-4),
+    OpInfo("linalg.lu_factor_ex", L.lu_factor_ex, _lu_samples, ref=_np_lu_packed, output_process=lambda o: o[0],
+           atol=1e-4),
+    OpInfo("linalg.lu_solve", _lu_solve_op(ember), _lu_solve_samples, ref=_np_lu_solve,
+           torch_op=lambda *a, **k: _lu_solve_op(_torch())(*a, **k), atol=1e-4),
+    OpInfo("linalg.solve_triangular", L.solve_triangular, _solve_tri_samples, ref=_np_solve_tri,
+           errors=_solve_tri_errors, atol=1e-4),
+    OpInfo("linalg.matrix_exp", L.matrix_exp, _expm_samples, ref=_np_expm, errors=_sq_errors("linalg.matrix_exp"),
+           atol=1e-4),
+    OpInfo("linalg.eig", L.eig, _eig_samples, ref=_np_eig_parts, output_process=_eig_parts, atol=1e-4,
+           gradgrad=False, errors=_sq_errors("linalg.eig")),
+    OpInfo("linalg.eigvals", L.eigvals, _eig_samples, ref=lambda a: np.linalg.eigvals(a),
+           atol=1e-4, grad=False, gradgrad=False),
+    OpInfo("linalg.eigvals-parts", L.eigvals, _eig_samples, ref=lambda a: _np_eig_parts(a)[:2],
+           output_process=lambda o: (o.real, o.imag), torch_op="linalg.eigvals", atol=1e-4),
+    # torch's own backward of cond(p != 2) and vander fails (an in-place write on a saved tensor): forward parity
+    OpInfo("linalg.cond", L.cond, _cond_samples, ref=_np_cond, errors=_cond_errors, atol=1e-4,
+           torch_op=lambda a, *r: _torch().linalg.cond(a.detach(), *r)),
+    OpInfo("linalg.tensorinv", L.tensorinv, _tensorinv_samples, ref=_np_tensorinv, errors=_tensor_errors,
+           atol=1e-4),
+    OpInfo("linalg.tensorsolve", L.tensorsolve, _tensorsolve_samples,
+           ref=lambda a, b, dims=None: np.linalg.tensorsolve(a, b, dims), atol=1e-4),
+    OpInfo("linalg.householder_product", L.householder_product, _hh_samples, ref=_np_hh, errors=_hh_errors,
+           atol=1e-4),
+]

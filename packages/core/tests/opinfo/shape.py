@@ -249,3 +249,73 @@ OPS = [
     OpInfo("vsplit", ember.vsplit, lambda dt: [S(_m(4, 2, dt=dt), 2)], ref=np.vsplit),
     OpInfo("dsplit", ember.dsplit, lambda dt: [S(_m(1, 2, 4, dt=dt), [1, 3])], ref=np.dsplit),
 ]
+
+
+# -- scatter-into-view ops, diagflat, narrow_copy, complex<->real views ---------------------------------------
+def _np_slice_scatter(x, src, dim=0, start=None, end=None, step=1):
+    out = x.copy()
+    key = [slice(None)] * x.ndim
+    key[dim] = slice(start, end, step)
+    out[tuple(key)] = src
+    return out
+
+
+def _np_select_scatter(x, src, dim, index):
+    out = x.copy()
+    key = [slice(None)] * x.ndim
+    key[dim] = index
+    out[tuple(key)] = src
+    return out
+
+
+def _np_diagonal_scatter(x, src, offset=0, dim1=0, dim2=1):
+    out = np.moveaxis(x.copy(), (dim1, dim2), (-2, -1))
+    i = np.arange(src.shape[-1])
+    out[..., i + max(-offset, 0), i + max(offset, 0)] = src
+    return np.moveaxis(out, (-2, -1), (dim1, dim2))
+
+
+def _view_as_real_roundtrip(mod):
+    # complex multiply in between, so the gradient crosses both views with a non-trivial complex Jacobian
+    return lambda a: mod.view_as_real(mod.view_as_complex(a) * mod.tensor(1 + 2j, dtype=mod.complex128).to(
+        mod.complex64 if a.dtype == mod.float32 else mod.complex128))
+
+
+def _np_vr_roundtrip(a):
+    z = (a[..., 0] + 1j * a[..., 1]) * (1 + 2j)
+    return np.stack([z.real, z.imag], -1)
+
+
+OPS += [
+    OpInfo("slice_scatter", ember.slice_scatter,
+           lambda dt: [S(_m(4, 3, dt=dt), _m(2, 3, dt=dt, seed=1), 0, 1, 3),
+                       S(_m(3, 5, dt=dt), _m(3, 3, dt=dt, seed=1), 1, 0, None, 2, name="step"),
+                       S(_m(3, 4, dt=dt), _m(3, 4, dt=dt, seed=1), name="whole")],
+           ref=_np_slice_scatter,
+           errors=lambda: [E(_m(3, 4), _m(3, 3), 1, 0, 2,
+                             match=r"expected src to have a size equal to the slice of self. src size = \[3, 3\], "
+                                   r"slice size = \[3, 2\]")]),
+    OpInfo("select_scatter", ember.select_scatter,
+           lambda dt: [S(_m(3, 4, dt=dt), _m(4, dt=dt, seed=1), 0, 1), S(_m(2, 3, 4, dt=dt), _m(2, 4, dt=dt), 1, -1)],
+           ref=_np_select_scatter,
+           errors=lambda: [E(_m(3, 4), _m(3), 1, 7, err=IndexError, match="select\\(\\): index 7 out of range"),
+                           E(_m(3, 4), _m(3), 0, 0, match="expected src to have a size equal to the slice")]),
+    OpInfo("diagonal_scatter", ember.diagonal_scatter,
+           lambda dt: [S(_m(3, 4, dt=dt), _m(3, dt=dt, seed=1)), S(_m(3, 4, dt=dt), _m(3, dt=dt, seed=1), 1),
+                       S(_m(2, 3, 3, dt=dt), _m(3, 2, dt=dt, seed=1), 0, 0, 2, name="dims")],
+           ref=_np_diagonal_scatter,
+           errors=lambda: [E(_m(3, 4), _m(4), match="expected src to have a size equal to the slice")]),
+    OpInfo("diagflat", ember.diagflat,
+           lambda dt: [S(_m(3, dt=dt)), S(_m(2, 2, dt=dt), 1), S(_m(3, dt=dt), -2)],
+           ref=lambda x, offset=0: np.diagflat(x, offset)),
+    OpInfo("narrow_copy", ember.narrow_copy,
+           lambda dt: [S(_m(4, 3, dt=dt), 0, 1, 2), S(_m(2, 5, dt=dt), -1, 2, 3)],
+           ref=lambda x, d, s, n: np.take(x, np.arange(s % x.shape[d], s % x.shape[d] + n), d),
+           errors=lambda: [E(_m(3), 0, 2, 2, match="exceeds dimension size")]),
+    OpInfo("view_as_complex", ember.view_as_complex, lambda dt: [S(_m(3, 2, dt=dt)), S(_m(2, 2, 2, dt=dt))],
+           ref=lambda a: a[..., 0] + 1j * a[..., 1], grad=False, gradgrad=False,
+           errors=lambda: [E(_m(3, 3), match="Tensor must have a last dimension of size 2"),
+                           E(_m(2, 2).T, match="Tensor must have a last dimension with stride 1")]),
+    OpInfo("view_as_real-roundtrip", _view_as_real_roundtrip(ember), lambda dt: [S(_m(3, 2, dt=dt))],
+           ref=_np_vr_roundtrip, torch_op=lambda a: _view_as_real_roundtrip(__import__("torch"))(a)),
+]

@@ -11,10 +11,11 @@ from .function import Function, FunctionCtx, once_differentiable
 from . import function
 from .gradcheck import gradcheck, gradgradcheck
 from . import functional
+from .variable import Variable
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "set_detect_anomaly", "detect_anomaly", "Function", "FunctionCtx", "once_differentiable", "gradcheck",
-           "gradgradcheck", "Node", "functional", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
+           "gradgradcheck", "Node", "functional", "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "Variable"]
 
 
 def _make_grads(outputs, grad_outputs, create_graph):

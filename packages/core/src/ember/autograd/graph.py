@@ -395,3 +395,4 @@ def _sum_to(g, shape, fn):
         raise RuntimeError(f"Function {fn.name()} returned an invalid gradient - got {list(gshape)} but "
                            f"expected shape compatible with {list(shape)}")
     return g
+from ._saved_hooks import saved_tensors_hooks, save_on_cpu  # noqa: E402,F401  (NOTE [ saved tensor hooks ])

@@ -11,6 +11,7 @@ import numpy as np
 from .._tensor import Tensor
 from ._linalg_decomp import LinAlgError, _h, _linalg_error, _out, diag_embed, diagonal
 from ._op import Op, apply
+from .return_types import _make
 
 
 # -- LU with partial pivoting -------------------------------------------------------------------------------
@@ -274,3 +275,54 @@ class Eig(Op):
 
 def eig(A: Tensor):
     return apply(Eig, A)
+
+
+# -- torch-level functions without a Tensor method (exported from ops/linalg.py) ------------------------------
+def _vnorm(*args, **kwargs):
+    from .linalg import _vector_norm  # noqa: PLC0415
+
+    return _vector_norm(*args, **kwargs)
+
+
+def _la():
+    from .. import linalg  # noqa: PLC0415
+
+    return linalg
+
+
+def pdist(input: Tensor, p: float = 2) -> Tensor:
+    """p-norm distances between all pairs of rows i < j of an (N, M) tensor, flattened row by row."""
+    if input.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
+    if not input.is_floating_point():
+        raise RuntimeError("pdist only supports floating-point dtypes")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    from .creation import triu_indices  # noqa: PLC0415
+
+    i, j = triu_indices(input.shape[0], input.shape[0], 1, device=input.device)
+    return _vnorm(input[i] - input[j], float(p), dim=-1)
+
+
+def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
+    """Vandermonde matrix of a 1-D ``x``: columns x**(N-1) ... x**0 (reversed when ``increasing``)."""
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    if N is not None and N < 0:
+        raise RuntimeError("N must be non-negative.")
+    v = _la().vander(x, N=x.shape[0] if N is None else N) if (N is None or N > 0) else x.new_zeros((x.shape[0], 0))
+    return v if increasing else v.flip(-1)
+
+
+_LU_UNPACK = _make("lu_unpack", ("P", "L", "U"))
+
+
+def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True, unpack_pivots: bool = True, *,
+              out=None):
+    """(P, L, U) from a packed LU factorisation and its pivots."""
+    r = _LU_UNPACK(*_la().lu_unpack_impl(LU_data, LU_pivots, unpack_data, unpack_pivots))
+    if out is not None:
+        for o, x in zip(out, r):
+            o._assign_result(x)
+        return out
+    return r

@@ -19,6 +19,7 @@ from ..autograd.grad_mode import GradMode
 import traceback
 
 from ..autograd.graph import Node, edge_of, grad_accumulator, _FREED, _seq, AnomalyMode
+from ..autograd._saved_hooks import HOOKS, PackedInputs, _Packed, pack_saved
 
 _ndarray = np.ndarray
 _generic = np.generic
@@ -58,6 +59,8 @@ class Op(Node):
         if saved is _FREED:
             _raise_freed()
         ins, versions = saved[0], saved[1]
+        if ins.__class__ is PackedInputs:  # NOTE [ saved tensor hooks ]
+            return ins.unpacked()
         for t, v in zip(ins, versions):
             if v is not None:
                 vc = t._vc
@@ -74,6 +77,8 @@ class Op(Node):
         arr, box, v = saved[2]
         if box[0] != v:
             _raise_modified(self, None, v, box[0])
+        if arr.__class__ is _Packed:  # NOTE [ saved tensor hooks ]
+            return _unpack_output(self, arr)
         from .._tensor import Tensor  # noqa: PLC0415
 
         t = Tensor._wrap(arr)
@@ -89,6 +94,16 @@ class Op(Node):
 
     def backward(self, *grads):
         raise RuntimeError(f"the derivative for '{type(self).__name__}' is not implemented")
+
+
+def _unpack_output(node, packed):
+    t = packed.get()
+    if GradMode.enabled:  # create_graph: the output is connected to this very node
+        t = t.detach()
+        t._rg = True
+        t._grad_fn = node
+        t._out_nr = 0
+    return t
 
 
 def _raise_freed():
@@ -168,6 +183,8 @@ def _save(cls, node, ts, out, edges=None):
     si = cls.save_inputs
     if not si:
         node._saved = ((), (), saved_out)
+        if HOOKS:
+            pack_saved(node)
         return
     # like torch, a saved input is version-checked only when the gradient of an input that needs one reads it
     # (``x * c`` with only ``x`` requiring grad does not care if ``x`` is later modified in place)
@@ -193,6 +210,8 @@ def _save(cls, node, ts, out, edges=None):
             ins.append(None)
         versions.append(None)
     node._saved = (tuple(ins), tuple(versions), saved_out)
+    if HOOKS:  # saved-tensor hooks are active (NOTE [ saved tensor hooks ])
+        pack_saved(node)
 
 
 def _as_array(o):

@@ -609,12 +609,13 @@ def unravel_index(indices, shape) -> tuple:
     dims = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
     if any(s < 0 for s in dims):
         raise ValueError(f"'shape' cannot have negative values, but got {dims}")
+    xp = _xp_of(indices._data)
     a = indices._data.astype(np.int64)
     coords = []
     for n in reversed(dims):  # floor division/modulo like torch: negative and too-large indices wrap
         coords.append(a % n if n else a * 0)
         a = a // n if n else a
-    return tuple(Tensor._wrap(c) for c in reversed(coords))
+    return tuple(Tensor._wrap(xp.asarray(c)) for c in reversed(coords))
 
 
 def take_along_dim(input, indices, dim: int | None = None):

@@ -16,7 +16,8 @@ from ._op import Op, apply
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv", "addbmm",
            "baddbmm", "addr", "einsum", "tensordot", "kron", "cross", "chain_matmul", "cdist", "det", "logdet",
-           "slogdet", "inverse", "pinverse", "matrix_power", "cholesky", "svd", "qr"]
+           "slogdet", "inverse", "pinverse", "matrix_power", "cholesky", "svd", "qr", "dist", "pdist", "vander", "lu",
+           "lu_solve", "lu_unpack", "matrix_exp"]
 
 _TORCH_NAMES = {"float32": ("float", "Float"), "float64": ("double", "Double"), "float16": ("c10::Half", "Half"),
                 "bfloat16": ("c10::BFloat16", "BFloat16"), "int64": ("long int", "Long"), "int32": ("int", "Int"),
@@ -779,3 +780,28 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True, *, out=None):
 def qr(input: Tensor, some: bool = True, *, out=None):
     """Deprecated torch.qr: reduced (some=True) or complete QR."""
     return _la().qr(input, mode="reduced" if some else "complete")
+
+
+# -- distances, Vandermonde and the LU / matrix-exponential aliases -----------------------------------------
+# pdist, vander and lu_unpack are torch functions but not Tensor methods: they live in _linalg_lu.py (imported
+# names are not attached as methods)
+from ._linalg_lu import pdist, vander, lu_unpack  # noqa: E402
+def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
+    """The p-norm of ``input - other`` (broadcast), as a scalar."""
+    return _vector_norm(input - other, float(p))
+
+
+def lu(A: Tensor, pivot: bool = True, get_infos: bool = False):
+    """Packed LU factorisation (LU, pivots[, infos]) (deprecated torch.lu: use linalg.lu_factor)."""
+    r = _la().lu_factor_ex(A, pivot=pivot, check_errors=not get_infos)
+    return tuple(r) if get_infos else (r[0], r[1])
+
+
+def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out=None) -> Tensor:
+    """Solve A x = b from A's packed LU factorisation (torch.lu_solve argument order)."""
+    return _la().lu_solve(LU_data, LU_pivots, b, out=out)
+
+
+def matrix_exp(A: Tensor) -> Tensor:
+    """Matrix exponential (torch.matrix_exp = torch.linalg.matrix_exp)."""
+    return _la().matrix_exp(A)

@@ -20,7 +20,7 @@ __all__ = ["relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_",
            "celu_", "gelu", "silu", "mish", "hardtanh", "hardtanh_", "hardsigmoid", "hardswish", "softplus",
            "softsign", "tanhshrink", "threshold", "threshold_", "glu", "softmax", "log_softmax", "softmin",
            "sigmoid", "tanh", "logsigmoid", "prelu", "rrelu", "rrelu_", "hardshrink", "softshrink", "normalize",
-           "cosine_similarity", "pairwise_distance", "pdist", "one_hot"]
+           "cosine_similarity", "pairwise_distance", "pdist", "one_hot", "gumbel_softmax"]
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -548,3 +548,19 @@ def _install_tensor_methods() -> None:
 
 
 _install_tensor_methods()
+
+
+def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10, dim: int = -1) -> Tensor:
+    """Samples from the Gumbel-softmax distribution over ``dim``; ``hard`` returns one-hot samples whose gradient
+    is the soft sample's (straight-through estimator)."""
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    from ...ops.creation import empty_like, zeros_like  # noqa: PLC0415
+
+    gumbels = -empty_like(logits).exponential_().log()  # ~ Gumbel(0, 1)
+    y_soft = softmax((logits + gumbels) / tau, dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft

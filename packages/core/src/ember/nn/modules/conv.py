@@ -7,10 +7,11 @@ from ..._tensor import Tensor
 from ...ops.creation import empty
 from .. import functional as F
 from .. import init
-from ..parameter import Parameter
-from .module import Module
+from ..parameter import Parameter, UninitializedParameter
+from .module import LazyModuleMixin, Module
 
-__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "LazyConv1d",
+           "LazyConv2d", "LazyConv3d"]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -210,3 +211,48 @@ class ConvTranspose3d(_ConvTransposeNd):
 
     _n = 3
     _fn = staticmethod(F.conv_transpose3d)
+
+
+# -- lazy convolutions: in_channels is inferred from the first input ------------------------------------------
+class _LazyConvMixin(LazyModuleMixin):
+    def __init__(self, out_channels: int, kernel_size, stride=1, padding=0, dilation=1, groups: int = 1,
+                 bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None) -> None:
+        # the eager constructor with in/out_channels=0 builds empty parameters; swap in uninitialized ones
+        super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode)
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.out_channels = out_channels
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+    def reset_parameters(self) -> None:
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input: Tensor, *args, **kwargs) -> None:
+        if self.has_uninitialized_params():
+            # an unbatched input (C, *spatial) has one dim fewer than a batched one (N, C, *spatial)
+            self.in_channels = input.shape[0] if input.ndim == self._n + 1 else input.shape[1]
+            if self.in_channels % self.groups != 0:
+                raise ValueError("in_channels must be divisible by groups")
+            self.weight.materialize((self.out_channels, self.in_channels // self.groups) + tuple(self.kernel_size))
+            if self.bias is not None:
+                self.bias.materialize((self.out_channels,))
+            self.reset_parameters()
+
+
+class LazyConv1d(_LazyConvMixin, Conv1d):
+    """Conv1d whose in_channels is inferred from the first input (mirrors torch.nn.LazyConv1d)."""
+
+    cls_to_become = Conv1d
+
+
+class LazyConv2d(_LazyConvMixin, Conv2d):
+    """Conv2d whose in_channels is inferred from the first input (mirrors torch.nn.LazyConv2d)."""
+
+    cls_to_become = Conv2d
+
+
+class LazyConv3d(_LazyConvMixin, Conv3d):
+    """Conv3d whose in_channels is inferred from the first input (mirrors torch.nn.LazyConv3d)."""
+
+    cls_to_become = Conv3d
