@@ -500,3 +500,45 @@ DECOMP_OPS += [
     OpInfo("linalg.householder_product", L.householder_product, _hh_samples, ref=_np_hh, errors=_hh_errors,
            atol=1e-4),
 ]
+
+
+# -- triangular-factor solves at the top level (composed from solve_triangular) --------------------------------
+def _chol_factor_samples(dt):
+    a = make((2, 4, 4), dt)
+    b = make((2, 4, 3), dt, seed=1)
+    return [SampleInput((a, b), dict(upper=False), name="lower"), SampleInput((a, b), dict(upper=True), name="upper")]
+
+
+def _chol_of(lib, a, upper):
+    return lib.linalg.cholesky(_spd_lib(lib, a), upper=upper)
+
+
+def _spd_lib(lib, a):
+    return a @ a.mT + 4 * lib.eye(a.shape[-1], dtype=a.dtype)
+
+
+def _np_spd_chol(a, upper):
+    L = np.linalg.cholesky(a @ np.swapaxes(a, -1, -2) + 4 * np.eye(a.shape[-1]))
+    return np.swapaxes(L, -1, -2).conj() if upper else L
+
+
+def _np_chol_solve(a, b, upper=False):
+    spd = a @ np.swapaxes(a, -1, -2) + 4 * np.eye(a.shape[-1])
+    return np.linalg.solve(spd, b)
+
+
+DECOMP_OPS += [
+    OpInfo("cholesky_solve", lambda a, b, upper: ember.cholesky_solve(b, _chol_of(ember, a, upper), upper),
+           _chol_factor_samples, ref=_np_chol_solve,
+           torch_op=lambda a, b, upper: _torch().cholesky_solve(b, _chol_of(_torch(), a, upper), upper), atol=1e-4),
+    OpInfo("cholesky_inverse", lambda a, b, upper: ember.cholesky_inverse(_chol_of(ember, a, upper), upper),
+           _chol_factor_samples,
+           ref=lambda a, b, upper: np.linalg.inv(a @ np.swapaxes(a, -1, -2) + 4 * np.eye(a.shape[-1])),
+           torch_op=lambda a, b, upper: _torch().cholesky_inverse(_chol_of(_torch(), a, upper), upper), atol=1e-4),
+    OpInfo("triangular_solve", lambda a, b, upper: ember.triangular_solve(b, _chol_of(ember, a, upper), upper,
+                                                                          transpose=True)[0],
+           _chol_factor_samples,
+           ref=lambda a, b, upper: np.linalg.solve(np.swapaxes(_np_spd_chol(a, upper), -1, -2), b),
+           torch_op=lambda a, b, upper: _torch().triangular_solve(b, _chol_of(_torch(), a, upper), upper,
+                                                                  transpose=True)[0], atol=1e-4),
+]

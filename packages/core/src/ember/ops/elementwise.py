@@ -60,7 +60,7 @@ class Mul(Op):
 
     def backward(ctx, g):
         a, b = ctx.inputs
-        return (g * b.conj() if _is_c(b) else g * b), (g * a.conj() if _is_c(a) else g * a)
+        return g * _conj(b), g * _conj(a)
 
 
 class Div(Op):
@@ -264,6 +264,13 @@ RightShift = _bitwise("bitwise_right_shift", lambda xp, a, b: xp.right_shift(a, 
 # unary math. Each: forward in xp, backward in ember ops.
 def _is_c(t):
     return hasattr(t, "_data") and t._data.dtype.kind == "c"
+
+
+def _conj(x):
+    """Complex conjugate of a tensor or Python scalar (the Wirtinger convention of torch's gradients)."""
+    if isinstance(x, complex):
+        return x.conjugate()
+    return x.conj() if _is_c(x) else x
 
 
 class Neg(Op):

@@ -17,7 +17,7 @@ from ._op import Op, apply
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv", "addbmm",
            "baddbmm", "addr", "einsum", "tensordot", "kron", "cross", "chain_matmul", "cdist", "det", "logdet",
            "slogdet", "inverse", "pinverse", "matrix_power", "cholesky", "svd", "qr", "dist", "pdist", "vander", "lu",
-           "lu_solve", "lu_unpack", "matrix_exp"]
+           "lu_solve", "lu_unpack", "matrix_exp", "cholesky_solve", "cholesky_inverse", "triangular_solve"]
 
 _TORCH_NAMES = {"float32": ("float", "Float"), "float64": ("double", "Double"), "float16": ("c10::Half", "Half"),
                 "bfloat16": ("c10::BFloat16", "BFloat16"), "int64": ("long int", "Long"), "int32": ("int", "Int"),
@@ -786,6 +786,7 @@ def qr(input: Tensor, some: bool = True, *, out=None):
 # pdist, vander and lu_unpack are torch functions but not Tensor methods: they live in _linalg_lu.py (imported
 # names are not attached as methods)
 from ._linalg_lu import pdist, vander, lu_unpack  # noqa: E402
+from ._linalg_solve import cholesky_solve, cholesky_inverse, triangular_solve  # noqa: E402,F401
 def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
     """The p-norm of ``input - other`` (broadcast), as a scalar."""
     return _vector_norm(input - other, float(p))
