@@ -313,3 +313,52 @@ def test_non_leaf_requiring_grad_refused():
     x = ember.ones(2, requires_grad=True) * 2
     with pytest.raises(RuntimeError, match="autograd does not support crossing process boundaries"):
         ForkingPickler.dumps(x)
+
+
+_CTRL_C_SCRIPT = r"""
+import sys, time
+import ember
+from ember.utils.data import DataLoader, Dataset
+
+class Slow(Dataset):
+    def __len__(self):
+        return 10_000
+    def __getitem__(self, i):
+        time.sleep(0.05)
+        return ember.tensor([float(i)])
+
+it = iter(DataLoader(Slow(), batch_size=2, num_workers=2))
+next(it)
+print("PIDS", " ".join(str(w.pid) for w in it.workers), flush=True)
+for _ in it:
+    pass
+"""
+
+
+def test_ctrl_c_stops_loop_and_workers(tmp_path):
+    import subprocess
+    import sys
+    script = tmp_path / "loop.py"
+    script.write_text(_CTRL_C_SCRIPT)
+    p = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    assert line.startswith("PIDS"), line + p.stderr.read()
+    pids = [int(x) for x in line.split()[1:]]
+    time.sleep(0.3)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=30)
+    assert "KeyboardInterrupt" in err
+    deadline = time.time() + 10
+    alive = pids
+    while alive and time.time() < deadline:
+        alive = []
+        for pid in pids:
+            try:
+                os.kill(pid, 0)
+                with open(f"/proc/{pid}/status") as f:
+                    if "State:\tZ" not in f.read():
+                        alive.append(pid)
+            except (ProcessLookupError, FileNotFoundError):
+                pass
+        time.sleep(0.1)
+    assert not alive, f"workers {alive} outlived the interrupted loop"
