@@ -72,3 +72,9 @@ try:
     WORKLOADS += _TR
 except ImportError:
     pass
+try:
+    from workloads_ops import WORKLOADS as _OPS  # noqa: E402
+
+    WORKLOADS += _OPS
+except ImportError:
+    pass

@@ -33,11 +33,10 @@ class Tensor:
             if isinstance(a, Tensor):
                 arr = a._data
             else:
-                arr = np.asarray(a, dtype=(dtype and D.to_dtype(dtype).np) or None)
-                if arr.dtype.kind == "f" and arr.dtype != D.get_default_dtype().np and dtype is None:
-                    arr = arr.astype(D.get_default_dtype().np)
+                # the legacy constructor always makes the default float dtype: Tensor([1, 2]) is [1., 2.]
+                arr = np.array(a, dtype=(D.to_dtype(dtype) if dtype else D.get_default_dtype()).np)
         else:
-            shape = tuple(args[0]) if len(args) == 1 and not isinstance(args[0], int) else tuple(args)
+            shape = tuple(args) if args else (0,)
             arr = np.empty(shape, dtype=(D.to_dtype(dtype) if dtype else D.get_default_dtype()).np)
         if device is not None and to_device(device).type != "cpu":
             arr = backend_for(to_device(device)).xp.asarray(arr)
