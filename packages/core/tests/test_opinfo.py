@@ -205,3 +205,121 @@ def test_torch_parity(op, dtype):
             assert eg is not None, f"{op.name}: ember gives no gradient where torch does"
             np.testing.assert_allclose(eg.numpy(), tg.numpy(), err_msg=f"{op.name} {s.name} grad",
                                        atol=max(op.atol, 1e-4) * 10, rtol=op.rtol * 10)
+
+
+# -- float16 / bfloat16 ------------------------------------------------------------------------------------
+# NOTE [ low-precision forward ]: every entry tested in float32 also runs on float16 and bfloat16 inputs (the
+# float32 samples rounded to the half type). The output dtype must be torch's for the same half inputs, and the
+# values must match the reference evaluated on the rounded inputs, within the half type's precision (scaled by
+# the output's magnitude: reductions and matmuls accumulate rounding). Where torch refuses the half type, ember
+# must raise the same exception type.
+_HALF = {"float16": (np.float16, 1e-2), "bfloat16": (ember.bfloat16.np, 5e-2)}
+
+
+def _low_precision_cases():
+    cases = []
+    for op in OPS:
+        if np.float32 not in op.dtypes or not op.low_precision:
+            continue
+        for name in _HALF:
+            cases.append(pytest.param(op, name, id=f"{op.name}-{name}"))
+    return cases
+
+
+def _map_arrays(arg, fn):
+    """Apply ``fn`` to every float array of a sample argument (keeping NonContig wrappers)."""
+    if isinstance(arg, NonContig):
+        return NonContig(fn(arg.array)) if arg.array.dtype.kind == "f" else arg
+    if isinstance(arg, np.ndarray):
+        return fn(arg) if arg.dtype.kind == "f" else arg
+    if isinstance(arg, (list, tuple)) and arg and all(isinstance(x, (np.ndarray, NonContig)) for x in arg):
+        return type(arg)(_map_arrays(x, fn) for x in arg)
+    return arg
+
+
+def _half_to_torch(torch, arg):
+    if isinstance(arg, NonContig):
+        arg = arg.array
+    if isinstance(arg, np.ndarray):
+        if arg.dtype == ember.bfloat16.np:  # torch.from_numpy has no bfloat16: go through float32 (exact)
+            return torch.from_numpy(arg.astype(np.float32)).to(torch.bfloat16)
+        return torch.from_numpy(arg.copy())
+    if isinstance(arg, (list, tuple)) and arg and all(isinstance(x, (np.ndarray, NonContig)) for x in arg):
+        return type(arg)(_half_to_torch(torch, x) for x in arg)
+    if isinstance(arg, ember.dtype):
+        return getattr(torch, arg.name)
+    return arg
+
+
+def _flat_outputs(out):
+    if isinstance(out, (tuple, list)):
+        res = []
+        for o in out:
+            res.extend(_flat_outputs(o))
+        return res
+    return [out]
+
+
+def _dtype_name(x):
+    """'float16', 'bfloat16', 'int64'... of an ember/torch tensor; None for non-tensors."""
+    d = getattr(x, "dtype", None)
+    if d is None or isinstance(x, np.ndarray) or np.isscalar(x):
+        return None
+    return str(d).split(".")[-1]
+
+
+@pytest.mark.parametrize("op,half", _low_precision_cases())
+def test_forward_low_precision(op, half):
+    np_half, tol = _HALF[half]
+    torch = _torch_or_none()
+    top = op.resolve_torch(torch) if torch is not None else None
+    for s in op.samples(np.float32):
+        rounded = [_map_arrays(a, lambda x: x.astype(np_half)) for a in s.args]
+        t_err = tout = None
+        if top is not None:
+            try:
+                tkw = {k: _half_to_torch(torch, v) for k, v in s.kwargs.items()}
+                tout = top(*[_half_to_torch(torch, a) for a in rounded], **tkw)
+            except (RuntimeError, NotImplementedError, TypeError, ValueError) as e:
+                t_err = e
+        if t_err is not None:  # torch refuses this half type: ember must refuse it the same way
+            with pytest.raises(type(t_err)):
+                op.op(*[_to_ember(a, False) for a in rounded], **s.kwargs)
+            continue
+        out = op.op(*[_to_ember(a, False) for a in rounded], **s.kwargs)
+        f32_out = op.op(*[_to_ember(_map_arrays(a, lambda x: x.astype(np.float32)), False) for a in rounded],
+                        **s.kwargs)
+        if op.output_process:
+            out, f32_out = op.output_process(out), op.output_process(f32_out)
+            tout = op.output_process(tout) if tout is not None else None
+        outs, f32_outs = _flat_outputs(out), _flat_outputs(f32_out)
+        assert len(outs) == len(f32_outs), s.name
+        if tout is not None:
+            touts = _flat_outputs(tout)
+            for e, t in zip(outs, touts):
+                if _dtype_name(t) is not None:
+                    assert _dtype_name(e) == _dtype_name(t), f"{op.name} {s.name}: dtype {e.dtype} vs torch {t.dtype}"
+        else:
+            for e, f in zip(outs, f32_outs):
+                if _dtype_name(f) == "float32":
+                    assert _dtype_name(e) == half, f"{op.name} {s.name}: dtype {e.dtype}, expected {half}"
+        if op.nondeterministic:
+            continue
+        if op.ref is not None:
+            exp = _out_arrays(op.ref(*[_to_numpy(_map_arrays(a, lambda x: x.astype(np.float64))) for a in rounded],
+                                     **s.kwargs))
+        else:
+            exp = _out_arrays(f32_out)
+        got = _out_arrays(out)
+        assert len(got) == len(exp), s.name
+        for g, e in zip(got, exp):
+            e = np.asarray(e)
+            assert g.shape == e.shape, f"{op.name} {s.name}: shape {g.shape} != {e.shape}"
+            if g.dtype.kind == "c" or e.dtype.kind == "c":
+                g, e = g.astype(np.complex128), e.astype(np.complex128)
+            else:
+                g, e = g.astype(np.float64), e.astype(np.float64)
+            finite = np.abs(e[np.isfinite(e)]) if e.size else np.zeros(0)
+            scale = max(1.0, float(finite.max())) if finite.size else 1.0
+            np.testing.assert_allclose(g, e, atol=tol * scale, rtol=tol, equal_nan=True,
+                                       err_msg=f"{op.name} {s.name} ({half})")

@@ -24,7 +24,7 @@ from .ops.misc import *  # noqa: F401,F403
 from ._tensor_str import set_printoptions
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled)
-from . import autograd, cuda, nn
+from . import autograd, cuda, nn, backends, version
 from . import func  # noqa: F401
 from . import optim
 from .serialization import save, load

@@ -50,6 +50,7 @@ class OpInfo:
     grad_atol: float = 1e-5            # gradcheck tolerance
     output_process: Callable | None = None  # e.g. lambda out: out[0] for ops returning tuples
     nondeterministic: bool = False     # random ops: forward not compared
+    low_precision: bool = True         # run the float16/bfloat16 forward test (False: say why at the entry)
 
     def resolve_torch(self, torch):
         if self.torch_op is None:
