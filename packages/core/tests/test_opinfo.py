@@ -229,9 +229,9 @@ def _low_precision_cases():
 def _map_arrays(arg, fn):
     """Apply ``fn`` to every float array of a sample argument (keeping NonContig wrappers)."""
     if isinstance(arg, NonContig):
-        return NonContig(fn(arg.array)) if arg.array.dtype.kind == "f" else arg
+        return NonContig(_map_arrays(arg.array, fn))
     if isinstance(arg, np.ndarray):
-        return fn(arg) if arg.dtype.kind == "f" else arg
+        return fn(arg) if arg.dtype.kind == "f" or arg.dtype == ember.bfloat16.np else arg
     if isinstance(arg, (list, tuple)) and arg and all(isinstance(x, (np.ndarray, NonContig)) for x in arg):
         return type(arg)(_map_arrays(x, fn) for x in arg)
     return arg
@@ -282,11 +282,28 @@ def test_forward_low_precision(op, half):
                 tout = top(*[_half_to_torch(torch, a) for a in rounded], **tkw)
             except (RuntimeError, NotImplementedError, TypeError, ValueError) as e:
                 t_err = e
-        if t_err is not None:  # torch refuses this half type: ember must refuse it the same way
+        if t_err is not None and not isinstance(t_err, NotImplementedError):
+            # torch refuses this half type outright (linalg.inv: "Low precision dtypes not supported"): so must ember
             with pytest.raises(type(t_err)):
                 op.op(*[_to_ember(a, False) for a in rounded], **s.kwargs)
             continue
-        out = op.op(*[_to_ember(a, False) for a in rounded], **s.kwargs)
+        if t_err is not None:
+            # torch's CPU build lacks this kernel ("lu_cpu" not implemented for 'Half'; CUDA has it): ember either
+            # refuses the same way (LAPACK decompositions) or computes it, then checked against the reference
+            try:
+                out = op.op(*[_to_ember(a, False) for a in rounded], **s.kwargs)
+            except NotImplementedError:
+                continue
+        elif top is None:
+            try:
+                out = op.op(*[_to_ember(a, False) for a in rounded], **s.kwargs)
+            except (RuntimeError, NotImplementedError) as e:
+                # no torch to compare: a refusal must at least be a deliberate one that names the half type
+                if not any(w in str(e) for w in ("Half", "BFloat16", "float or double")):
+                    raise
+                continue
+        else:
+            out = op.op(*[_to_ember(a, False) for a in rounded], **s.kwargs)
         f32_out = op.op(*[_to_ember(_map_arrays(a, lambda x: x.astype(np.float32)), False) for a in rounded],
                         **s.kwargs)
         if op.output_process:
@@ -311,15 +328,27 @@ def test_forward_low_precision(op, half):
         else:
             exp = _out_arrays(f32_out)
         got = _out_arrays(out)
-        assert len(got) == len(exp), s.name
-        for g, e in zip(got, exp):
-            e = np.asarray(e)
-            assert g.shape == e.shape, f"{op.name} {s.name}: shape {g.shape} != {e.shape}"
-            if g.dtype.kind == "c" or e.dtype.kind == "c":
-                g, e = g.astype(np.complex128), e.astype(np.complex128)
-            else:
-                g, e = g.astype(np.float64), e.astype(np.float64)
-            finite = np.abs(e[np.isfinite(e)]) if e.size else np.zeros(0)
-            scale = max(1.0, float(finite.max())) if finite.size else 1.0
-            np.testing.assert_allclose(g, e, atol=tol * scale, rtol=tol, equal_nan=True,
-                                       err_msg=f"{op.name} {s.name} ({half})")
+        try:
+            _assert_close_half(got, exp, tol, f"{op.name} {s.name} ({half})")
+        except AssertionError:
+            if tout is None:
+                raise
+            # rounding decided a discrete choice (nearest pixel, a tie...) differently from the float64
+            # reference: torch's own half result is then the spec
+            tgot = [t.detach().float().numpy() if t.dtype == torch.bfloat16 else t.detach().numpy()
+                    if isinstance(t, torch.Tensor) else np.asarray(t) for t in _flat_outputs(tout)]
+            _assert_close_half(got, tgot, tol, f"{op.name} {s.name} ({half}) vs torch")
+
+
+def _assert_close_half(got, exp, tol, msg):
+    assert len(got) == len(exp), msg
+    for g, e in zip(got, exp):
+        e = np.asarray(e)
+        assert g.shape == e.shape, f"{msg}: shape {g.shape} != {e.shape}"
+        if g.dtype.kind == "c" or e.dtype.kind == "c":
+            g, e = g.astype(np.complex128), e.astype(np.complex128)
+        else:
+            g, e = g.astype(np.float64), e.astype(np.float64)
+        finite = np.abs(e[np.isfinite(e)]) if e.size else np.zeros(0)
+        scale = max(1.0, float(finite.max())) if finite.size else 1.0
+        np.testing.assert_allclose(g, e, atol=tol * scale, rtol=tol, equal_nan=True, err_msg=msg)

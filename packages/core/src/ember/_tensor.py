@@ -80,17 +80,28 @@ class Tensor:
         ``spec`` = (op class, params) replays the view on another tensor; the chain from the base is kept so an
         in-place op through the view can rewrite the base's graph (NOTE [ in-place on views ]).
         """
-        t = Tensor._wrap(arr)
+        # NOTE [ per-op overhead ]: built field by field (not via _wrap + overwrites): views are hot
         base = self._base
         if base is None:
             base = self
             chain = None
         else:
             chain = self._view_fn
-        if base._vc is None:
-            base._vc = [0]
-        t._vc = base._vc
+        vc = base._vc
+        if vc is None:
+            vc = base._vc = [0]
+        t = _new(Tensor)
+        t._data = arr
+        t._rg = False
+        t._grad_fn = None
+        t._out_nr = 0
+        t._grad = None
+        t._vc = vc
         t._base = base
+        t._acc = None
+        t._hooks = None
+        t._post_acc_hooks = None
+        t._retains = False
         t._view_fn = (chain, spec) if spec is not None else None
         return t
 

@@ -35,11 +35,24 @@ _SOLVE_EX = namedtuple("torch_return_types_linalg_solve_ex", ["result", "info"])
 
 
 # -- checks ---------------------------------------------------------------------------------------------------
+# torch's CPU LAPACK kernels have no half types: these raise NotImplementedError naming the kernel; the rest
+# refuse half with a RuntimeError ("Low precision dtypes not supported")
+_HALF_KERNEL = {"linalg.det": "lu_cpu", "linalg.solve": "lu_cpu", "linalg.solve_ex": "lu_cpu", "linalg.lu": "lu_cpu",
+                "linalg.lu_factor": "lu_cpu", "linalg.lu_factor_ex": "lu_cpu", "linalg.cholesky": "cholesky_cpu",
+                "linalg.cholesky_ex": "cholesky_cpu", "linalg.eigh": "linalg_eigh_cpu",
+                "linalg.eigvalsh": "linalg_eigh_cpu", "linalg.svd": "linalg_svd_cpu",
+                "linalg.svdvals": "linalg_svd_cpu", "linalg.cond": "linalg_svd_cpu", "linalg.qr": "geqrf_cpu",
+                "linalg.eig": "linalg_eig_out_cpu", "linalg.eigvals": "linalg_eig_out_cpu",
+                "linalg.solve_triangular": "triangular_solve_cpu", "linalg.householder_product": "orgqr_cpu"}
+
+
 def _float_input(name: str, A: Tensor) -> Tensor:
-    if A._data.dtype.kind not in "fc":
+    if A._data.dtype.kind not in "fcV":
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {_sname(A._data.dtype)}")
-    if A._data.dtype in (np.float16,) or A.dtype is D.bfloat16:
-        raise RuntimeError(f"{name}: Low precision dtypes not supported. Got {A.dtype.__repr__()[6:].capitalize()}")
+    if A.dtype is D.float16 or A.dtype is D.bfloat16:
+        if name in _HALF_KERNEL:
+            raise NotImplementedError(f'"{_HALF_KERNEL[name]}" not implemented for \'{_sname(A._data.dtype)}\'')
+        raise RuntimeError(f"{name}: Low precision dtypes not supported. Got {_sname(A._data.dtype)}")
     return A
 
 
@@ -71,7 +84,7 @@ def _out(r, out):
 # -- norms ----------------------------------------------------------------------------------------------------
 def vector_norm(x: Tensor, ord: float = 2, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
     """||x||_ord over ``dim`` (all elements when None); ord may be inf, -inf, 0 or any real."""
-    if x._data.dtype.kind not in "fc":
+    if x._data.dtype.kind not in "fcV":
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
                            f"{_sname(x._data.dtype)}")
     if dtype is not None:
@@ -83,7 +96,8 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dt
     """Matrix norm over the two dims ``dim``: 'fro', 'nuc', inf, -inf, 1, -1, 2, -2."""
     if A.ndim < 2:
         raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
-    _float_input("linalg.matrix_norm", A)
+    if ord in ("nuc", 2, -2) or A._data.dtype.kind not in "fcV":  # the others need no SVD: half is fine
+        _float_input("linalg.matrix_norm", A)
     if dtype is not None:
         A = A.to(dtype)
     if not isinstance(dim, (tuple, list)) or len(dim) != 2:
@@ -377,6 +391,13 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
 
 def vander(x: Tensor, *, N: int | None = None) -> Tensor:
     """Vandermonde matrix with increasing powers: column j is x**j."""
+    if x.dtype is D.float16 or x.dtype is D.bfloat16:  # torch.vander accepts them, torch.linalg.vander does not
+        raise RuntimeError(f"linalg.vander supports floating point, complex, and integer tensors, but got "
+                           f"{_sname(x._data.dtype)}")
+    return _vander(x, N=N)
+
+
+def _vander(x: Tensor, *, N: int | None = None) -> Tensor:
     if x.ndim < 1:
         raise RuntimeError("linalg.vander: x must have at least one dimension.")
     N = x.shape[-1] if N is None else N
@@ -506,7 +527,10 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True, un
 
 def matrix_exp(A: Tensor) -> Tensor:
     """Matrix exponential exp(A) of a (batch of) square matrix (Padé [13/13] with scaling and squaring)."""
-    _square("linalg.matrix_exp", A)
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        _square("linalg.matrix_exp", A)
+    if A._data.dtype.kind not in "fcV":
+        _float_input("linalg.matrix_exp", A)
     return _lu.matrix_exp(A)
 
 

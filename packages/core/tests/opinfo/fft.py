@@ -98,7 +98,8 @@ def _complex_entry(name, samples, nd=False):
         return _np_ri(nref(c, **kw))
 
     return OpInfo(f"fft.{name}", lambda x, **kw: eop(_cplx(x), **kw), samples, ref=ref, output_process=_ri,
-                  torch_op=lambda x, **kw: getattr(_torch().fft, name)(_tcplx(x), **kw), atol=1e-4)
+                  torch_op=lambda x, **kw: getattr(_torch().fft, name)(_tcplx(x), **kw), atol=1e-4,
+                  low_precision=False)  # half parts make torch's ComplexHalf; ember has no complex32
 
 
 def _fft_errors():
@@ -169,7 +170,8 @@ FFT_OPS = [
     OpInfo("fft.ifftshift", ember.fft.ifftshift, _shift_samples, ref=_np_shift(np.fft.ifftshift)),
     OpInfo("stft", _op_stft, _stft_samples, ref=None, torch_op=_top_stft, output_process=_ri, atol=1e-4,
            errors=_stft_errors),
-    OpInfo("istft", _op_istft, _istft_samples, ref=None, torch_op=_top_istft, atol=1e-4),
+    OpInfo("istft", _op_istft, _istft_samples, ref=None, torch_op=_top_istft, atol=1e-4,
+           low_precision=False),  # complex input from half parts: torch's ComplexHalf, which ember lacks
 ]
 # complex-input entries share names with real ones: keep ids unique
 _seen = {}

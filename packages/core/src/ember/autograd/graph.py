@@ -142,8 +142,6 @@ def edge_of(t):
 
 
 def _accumulate_into_leaf(leaf, g, create_graph):
-    from .._tensor import Tensor  # noqa: PLC0415
-
     hooks = leaf._hooks
     if hooks:
         for h in list(hooks.values()):
@@ -158,7 +156,7 @@ def _accumulate_into_leaf(leaf, g, create_graph):
                     or d.shape != leaf._data.shape:
                 d = d.copy() if d.shape == leaf._data.shape else leaf._data.__array_namespace__().broadcast_to(
                     d, leaf._data.shape).copy()
-            g = Tensor._wrap(d)
+            g = _wrap(d)
         leaf._grad = g
     elif create_graph or GradMode.enabled:
         leaf._grad = cur + g
@@ -196,9 +194,12 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
 
     With ``capture`` (autograd.grad), gradients reaching ``inputs`` are returned instead of accumulated.
     With ``inputs`` and no capture (backward(inputs=...)), only those leaves accumulate.
-    """
-    from .._tensor import Tensor  # noqa: PLC0415
 
+    NOTE [ engine order ]: a node runs once every node that feeds it a gradient has run (dependency counts);
+    among ready nodes the most recently created runs first (a max-heap on the creation sequence number), like
+    torch. One dict serves as both the visited set and the dependency counts, so a small graph costs a few
+    dict operations per node.
+    """
     # --- targets ------------------------------------------------------------------------------------
     target_edges = None
     if inputs is not None:
@@ -210,9 +211,9 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
                 target_edges.append((grad_accumulator(t), 0))
             else:
                 target_edges.append(None)
-    # --- dependency counts ------------------------------------------------------------------------------
+    # --- root gradients -------------------------------------------------------------------------------
     buffers: dict = {}
-    root_nodes = []
+    deps: dict = {}  # node -> number of edges into it from nodes reached from the roots (NOTE [ engine order ])
     for t, g in zip(roots, grad_roots):
         fn = t._grad_fn
         if fn is None:
@@ -225,31 +226,28 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
         buf = buffers.get(fn)
         if buf is None:
             buf = buffers[fn] = [None] * (len(fn._out_meta) if fn._out_meta else 1)
+            deps[fn] = 0
         buf[nr] = g if buf[nr] is None else buf[nr] + g
-        root_nodes.append(fn)
-    deps: dict = {}
-    seen = set()
+    root_nodes = list(deps)
+    # --- dependency counts (iterative DFS; deps doubles as the visited set) -----------------------------
     stack = list(root_nodes)
-    order = []
     while stack:
-        fn = stack.pop()
-        if fn in seen:
-            continue
-        seen.add(fn)
-        order.append(fn)
-        for e in fn.next_functions:
+        for e in stack.pop().next_functions:
             if e is not None:
                 nxt = e[0]
-                deps[nxt] = deps.get(nxt, 0) + 1
-                if nxt not in seen:
+                c = deps.get(nxt)
+                if c is None:
+                    deps[nxt] = 1
                     stack.append(nxt)
+                else:
+                    deps[nxt] = c + 1
     # prune: with explicit inputs, only nodes on a path to some target run
     needed = None
     if target_edges is not None:
         tnodes = {e[0] for e in target_edges if e is not None}
         needed = set()
         # reverse topological: process by increasing seq (children before parents in creation order)
-        for fn in sorted(order, key=lambda n: n._seq):
+        for fn in sorted(deps, key=lambda n: n._seq):
             if fn in tnodes or any(e is not None and e[0] in needed for e in fn.next_functions):
                 needed.add(fn)
         captured = [None] * len(target_edges)
@@ -258,15 +256,14 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
             if e is not None:
                 target_index.setdefault(e[0], []).append((i, e[1]))
 
-    heap = []
-    for fn in set(root_nodes):
-        if deps.get(fn, 0) == 0:
-            heapq.heappush(heap, (-fn._seq, id(fn), fn))
+    heap = [(-fn._seq, id(fn), fn) for fn in root_nodes if deps[fn] == 0]
+    heapq.heapify(heap)
+    heappush, heappop = heapq.heappush, heapq.heappop
     prev_mode = GradMode.enabled
     GradMode.enabled = create_graph
     try:
         while heap:
-            _, _, fn = heapq.heappop(heap)
+            fn = heappop(heap)[2]
             grads = buffers.pop(fn, None)
             if grads is None:
                 grads = [None]
@@ -297,33 +294,40 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
                 if grads[0] is not None:
                     _accumulate_into_leaf(fn.variable, grads[0], create_graph)
                 continue
-            if all(g is None for g in grads):
+            nexts = fn.next_functions
+            if grads[0] is None and (len(grads) == 1 or all(g is None for g in grads)):
                 # no gradient reached this node (an upstream backward returned None): like torch's undefined
                 # grads, nothing flows on; calling backward(None) would crash in ops that assume a tensor
-                in_grads = (None,) * len(fn.next_functions)
+                in_grads = (None,) * len(nexts)
             else:
                 try:
-                    in_grads = _call_node(fn, grads, retain_graph, Tensor)
+                    in_grads = _call_node(fn, grads, retain_graph)
                 except Exception as err:
                     if AnomalyMode.enabled:
                         _anomaly_note(err, fn)
                     raise
             if AnomalyMode.enabled and AnomalyMode.check_nan:
                 _check_nan(fn, in_grads)
-            for e, g in zip(fn.next_functions, in_grads):
+            for e, g in zip(nexts, in_grads):
                 if e is None:
                     continue
-                nxt, nr = e
+                nxt = e[0]
                 if g is not None:
                     buf = buffers.get(nxt)
                     if buf is None:
-                        buf = buffers[nxt] = [None] * (len(nxt._out_meta) if nxt._out_meta else 1)
-                    cur = buf[nr]
-                    buf[nr] = g if cur is None else cur + g
+                        if nxt._out_meta:
+                            buf = buffers[nxt] = [None] * len(nxt._out_meta)
+                            buf[e[1]] = g
+                        else:
+                            buffers[nxt] = [g]
+                    else:
+                        nr = e[1]
+                        cur = buf[nr]
+                        buf[nr] = g if cur is None else cur + g
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
-                    heapq.heappush(heap, (-nxt._seq, id(nxt), nxt))
+                    heappush(heap, (-nxt._seq, id(nxt), nxt))
     finally:
         GradMode.enabled = prev_mode
     if target_edges is not None and not capture:
@@ -339,13 +343,13 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
     return None
 
 
-def _call_node(fn, grads, retain_graph, Tensor):
+def _call_node(fn, grads, retain_graph):
     out_meta = fn._out_meta
     if out_meta:
         for i, g in enumerate(grads):
             if g is None and out_meta[i] is not None:
                 shape, dt, xp = out_meta[i]
-                grads[i] = Tensor._wrap(xp.zeros(shape, dt.np))
+                grads[i] = _wrap(xp.zeros(shape, dt.np))
     if fn._saved is _FREED:
         raise RuntimeError(
             "Trying to backward through the graph a second time (or directly access saved tensors after they "
@@ -353,7 +357,7 @@ def _call_node(fn, grads, retain_graph, Tensor):
             ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
             "graph a second time or if you need to access saved tensors after calling backward.")
     res = fn.backward(*grads)
-    if type(res) is not tuple:
+    if res.__class__ is not tuple:
         res = (res,) if not isinstance(res, list) else tuple(res)
     if fn._hooks:
         for h in list(fn._hooks.values()):
@@ -363,21 +367,24 @@ def _call_node(fn, grads, retain_graph, Tensor):
     if not retain_graph:
         fn._release()
     in_meta = fn._in_meta
-    if in_meta is not None:
-        out = []
-        for g, m in zip(res, in_meta):
-            if g is not None and m is not None:
-                shape, npdt = m
-                gd = g._data
-                if gd.shape != shape:
-                    g = _sum_to(g, shape, fn)
-                if gd.dtype != npdt:
-                    if gd.dtype.kind == "c" and npdt.kind != "c":
-                        g = g.real  # torch: a real input receives the real part of a complex gradient
-                    g = g.to(from_numpy_dtype(npdt))
-            out.append(g)
-        return out
-    return res
+    if in_meta is None:
+        return res
+    # the machinery's share of every backward (NOTE [ op pattern ]): sum broadcast grads down to the input's
+    # shape and cast them to its dtype; the common case (shape and dtype already right) costs two compares
+    out = []
+    for g, m in zip(res, in_meta):
+        if g is not None and m is not None:
+            gd = g._data
+            shape, npdt = m
+            if gd.shape != shape:
+                g = _sum_to(g, shape, fn)
+            gdt = gd.dtype
+            if gdt is not npdt and gdt != npdt:
+                if gdt.kind == "c" and npdt.kind != "c":
+                    g = g.real  # torch: a real input receives the real part of a complex gradient
+                g = g.to(from_numpy_dtype(npdt))
+        out.append(g)
+    return out
 
 
 def _sum_to(g, shape, fn):
@@ -396,3 +403,12 @@ def _sum_to(g, shape, fn):
                            f"expected shape compatible with {list(shape)}")
     return g
 from ._saved_hooks import saved_tensors_hooks, save_on_cpu  # noqa: E402,F401  (NOTE [ saved tensor hooks ])
+
+
+def _wrap(arr):
+    """Tensor._wrap, bound on first use (ember._tensor imports this package, so not at import time)."""
+    global _wrap
+    from .._tensor import Tensor  # noqa: PLC0415
+
+    _wrap = Tensor._wrap
+    return _wrap(arr)

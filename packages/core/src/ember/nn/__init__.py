@@ -1,4 +1,5 @@
 """ember.nn (mirrors torch.nn)."""
-from .parameter import *  # noqa: F401,F403
+# is_lazy stays in ember.nn.parameter (torch.nn does not re-export it)
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from . import functional, init, utils  # noqa: F401

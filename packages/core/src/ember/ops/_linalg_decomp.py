@@ -11,7 +11,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import GradMode
-from ._op import Op, apply
+from ._op import HALF, Op, apply
 
 
 class LinAlgError(RuntimeError):
@@ -364,6 +364,7 @@ def pinv_backward(g, P, A):
 # -- vander ---------------------------------------------------------------------------------------------------
 class Vander(Op):
     save_inputs = (0,)
+    compute_in_float32 = HALF
 
     def forward(ctx, xp, x, N):
         ctx.N = N

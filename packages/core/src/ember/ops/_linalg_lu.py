@@ -10,7 +10,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._linalg_decomp import LinAlgError, _h, _linalg_error, _out, diag_embed, diagonal
-from ._op import Op, apply
+from ._op import HALF, Op, apply
 from .return_types import _make
 
 
@@ -214,6 +214,7 @@ def _expm_xp(xp, A):
 
 class MatrixExp(Op):
     save_inputs = (0,)
+    compute_in_float32 = HALF  # torch supports half matrix_exp; Padé in half would lose everything
 
     def forward(ctx, xp, A):
         return _expm_xp(xp, A)
@@ -310,7 +311,7 @@ def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
         raise RuntimeError("x must be a one-dimensional tensor.")
     if N is not None and N < 0:
         raise RuntimeError("N must be non-negative.")
-    v = _la().vander(x, N=x.shape[0] if N is None else N) if (N is None or N > 0) else x.new_zeros((x.shape[0], 0))
+    v = _la()._vander(x, N=x.shape[0] if N is None else N) if (N is None or N > 0) else x.new_zeros((x.shape[0], 0))
     return v if increasing else v.flip(-1)
 
 

@@ -13,7 +13,15 @@ from ._linalg_lu import solve_triangular
 triangular_solve_result = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
 
 
+# torch's CPU kernels for these have no half types
+_HALF_KERNEL = {"cholesky_solve": "cholesky_solve_cpu", "cholesky_inverse": "cholesky_inverse_out_cpu",
+                "triangular_solve": "triangular_solve_cpu"}
+
+
 def _check_square(name: str, A: Tensor) -> None:
+    if A.dtype.is_floating_point and A.dtype.itemsize == 2:
+        kind = "Half" if A.dtype.name == "float16" else "BFloat16"
+        raise NotImplementedError(f'"{_HALF_KERNEL[name]}" not implemented for \'{kind}\'')
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by "
                            f"{A.shape[-1]} matrices" if A.ndim >= 2 else

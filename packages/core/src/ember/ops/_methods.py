@@ -143,6 +143,21 @@ def _fast_iop(name):
     return f
 
 
+def _binary_inplace(cls, slow):
+    """``name_`` for a binary op called with just ``other`` (no alpha/rounding_mode): straight into binary()
+    and assign, skipping the public function's argument handling (NOTE [ per-op overhead ])."""
+
+    def method(self, *args, **kwargs):
+        if kwargs or len(args) != 1:
+            return slow(self, *args, **kwargs)
+        _check_leaf(self)
+        assign(self, binary(cls, self, args[0]))
+        return self
+
+    method.__name__ = slow.__name__
+    return method
+
+
 # methods that are plain functions taking the tensor first
 METHODS = {}
 for _n, _f in vars(E).items():
@@ -201,6 +216,8 @@ def install():
     for n in INPLACE_METHODS:
         if n in METHODS:
             setattr(Tensor, n + "_", inplace(METHODS[n]))
+    for n, cls in (("add", E.Add), ("sub", E.Sub), ("mul", E.Mul), ("div", E.Div)):
+        setattr(Tensor, n + "_", _binary_inplace(cls, getattr(Tensor, n + "_")))
     Tensor.T = property(_T)
     Tensor.mT = property(lambda self: S.transpose(self, -2, -1) if self.ndim >= 2 else _mt_error(self))
     Tensor.H = property(lambda self: S.adjoint(self) if self.ndim == 2 else self.conj())

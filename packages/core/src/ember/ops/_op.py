@@ -13,6 +13,7 @@ no-grad fast path (no node is built), broadcasting's gradient reduction, saved-t
 from __future__ import annotations
 
 import numpy as np
+from ml_dtypes import bfloat16 as _bf16
 
 from .._dtype import from_numpy_dtype, get_default_dtype, result_type, scalar_result, _Default
 from ..autograd.grad_mode import GradMode
@@ -48,6 +49,8 @@ class Op(Node):
     is_view: bool = False
     #: optional, per input: the saved-input indices its gradient reads (others are not version-checked for it)
     saved_for: tuple | None = None
+    #: half dtypes (``BF16`` or ``HALF``) whose forward runs on float32 copies (NOTE [ half precision ])
+    compute_in_float32: tuple = ()
 
     def name(self) -> str:
         return type(self).__name__ + "Backward0"
@@ -79,9 +82,7 @@ class Op(Node):
             _raise_modified(self, None, v, box[0])
         if arr.__class__ is _Packed:  # NOTE [ saved tensor hooks ]
             return _unpack_output(self, arr)
-        from .._tensor import Tensor  # noqa: PLC0415
-
-        t = Tensor._wrap(arr)
+        t = _wrap(arr)
         if GradMode.enabled:  # create_graph: the output is connected to this very node
             t._rg = True
             t._grad_fn = self
@@ -133,44 +134,85 @@ def _xp_of(a):
 
 
 def _finish(cls, node, ts, outs, Tensor, params=None):
-    """Wrap forward's result(s); link a node when ``node`` is not None."""
-    if cls.is_view:
-        spec = (cls, params)
-        src = ts[0]
-        wrap = lambda a: src._make_view(a, spec)  # noqa: E731
-    else:
-        wrap = _wrap
+    """Wrap forward's result(s); link a node when ``node`` is not None.
+
+    NOTE [ per-op overhead ]: this runs once per op, so the single-output case (nearly every op) takes a
+    straight path: no closures, no generators, one wrap; edges and metadata are built as tuples directly.
+    """
     if outs.__class__ is tuple:
-        res = tuple(wrap(o if o.__class__ is _ndarray else _as_array(o)) for o in outs)
-    else:
-        res = wrap(outs if outs.__class__ is _ndarray else _as_array(outs))
+        if cls.is_view:
+            spec = (cls, params)
+            src = ts[0]
+            res = tuple(src._make_view(o if o.__class__ is _ndarray else _as_array(o), spec) for o in outs)
+        else:
+            res = tuple(_wrap(o if o.__class__ is _ndarray else _as_array(o)) for o in outs)
+        if node is None:
+            return res
+        return _link_multi(cls, node, ts, res)
+    if outs.__class__ is not _ndarray:
+        outs = _as_array(outs)
+    res = ts[0]._make_view(outs, (cls, params)) if cls.is_view else _wrap(outs)
     if node is None:
         return res
+    if len(ts) == 1:
+        t = ts[0]  # the caller only builds a node when this input requires grad
+        fn = t._grad_fn
+        edges = ((fn, t._out_nr) if fn is not None else (grad_accumulator(t), 0),)
+        d = t._data
+        in_meta = ((d.shape, d.dtype),)
+    else:
+        edges, in_meta = _edges(ts, Tensor)
+    node.next_functions = edges
+    node._in_meta = in_meta
+    node._seq = next(_seq)
+    if AnomalyMode.enabled:
+        node._trace = traceback.format_stack()[:-2]
+    if cls.save_inputs or cls.save_output:
+        _save(cls, node, ts, res, edges)
+    if 0 not in cls.nondiff_outputs and res._data.dtype.kind in "fcV":
+        res._rg = True
+        res._grad_fn = node
+    return res
+
+
+def _edges(ts, Tensor):
+    """(edges, input metadata) of a node's inputs: one entry per input, None where no gradient flows."""
     edges = []
     in_meta = []
     for t in ts:
-        if t.__class__ is Tensor or isinstance(t, Tensor):
-            if t._rg:
-                fn = t._grad_fn
-                edges.append((fn, t._out_nr) if fn is not None else (grad_accumulator(t), 0))
-                in_meta.append((t._data.shape, t._data.dtype))
-                continue
-        edges.append(None)
-        in_meta.append(None)
-    multi = res.__class__ is tuple
-    outs_t = res if multi else (res,)
+        if (t.__class__ is Tensor or isinstance(t, Tensor)) and t._rg:
+            fn = t._grad_fn
+            edges.append((fn, t._out_nr) if fn is not None else (grad_accumulator(t), 0))
+            d = t._data
+            in_meta.append((d.shape, d.dtype))
+        else:
+            edges.append(None)
+            in_meta.append(None)
+    return tuple(edges), tuple(in_meta)
+
+
+def _link_multi(cls, node, ts, res):
+    edges, in_meta = _edges(ts, Tensor)
     nondiff = cls.nondiff_outputs
     out_meta = tuple(None if i in nondiff else (o._data.shape, from_numpy_dtype(o._data.dtype), _xp_of(o._data))
-                     for i, o in enumerate(outs_t)) if multi else None
-    node._init_node(tuple(edges), tuple(in_meta), out_meta)
+                     for i, o in enumerate(res))
+    node.next_functions = edges
+    node._in_meta = in_meta
+    node._out_meta = out_meta
+    node._seq = next(_seq)
+    if AnomalyMode.enabled:
+        node._trace = traceback.format_stack()[:-3]
     if cls.save_inputs or cls.save_output:
-        _save(cls, node, ts, outs_t[0], edges)
-    for i, o in enumerate(outs_t):
+        _save(cls, node, ts, res[0], edges)
+    for i, o in enumerate(res):
         if i not in nondiff and o._data.dtype.kind in "fcV":
             o._rg = True
             o._grad_fn = node
             o._out_nr = i
     return res
+
+
+_ALL_OF = {n: tuple(range(n)) for n in range(2, 5)}  # save_inputs naming every input: keep ``ts`` as is
 
 
 def _save(cls, node, ts, out, edges=None):
@@ -196,20 +238,24 @@ def _save(cls, node, ts, out, edges=None):
         for e, reads in zip(edges, sf):
             if e is not None:
                 used += reads
-    # plain loops, not generator expressions: this runs once per recorded op
-    ins = []
-    versions = []
-    for i, t in enumerate(ts):
-        if i in si:
-            ins.append(t)
-            if i in used and isinstance(t, Tensor):
+    # plain loops, not generator expressions: this runs once per recorded op (NOTE [ per-op overhead ])
+    if len(ts) == 1:  # one input, saved (si is (0,)); it is a Tensor (apply checks)
+        if used:
+            vc = ts[0]._vc
+            versions = (vc[0] if vc is not None else 0,)
+        else:
+            versions = (None,)
+        node._saved = (ts, versions, saved_out)
+    else:
+        ins = ts if si == _ALL_OF.get(len(ts)) else tuple(t if i in si else None for i, t in enumerate(ts))
+        versions = []
+        for i, t in enumerate(ts):
+            if i in used and i in si and (t.__class__ is Tensor or isinstance(t, Tensor)):
                 vc = t._vc
                 versions.append(vc[0] if vc is not None else 0)
-                continue
-        else:
-            ins.append(None)
-        versions.append(None)
-    node._saved = (tuple(ins), tuple(versions), saved_out)
+            else:
+                versions.append(None)
+        node._saved = (ins, tuple(versions), saved_out)
     if HOOKS:  # saved-tensor hooks are active (NOTE [ saved tensor hooks ])
         pack_saved(node)
 
@@ -226,15 +272,35 @@ def apply(cls, *ts, **params):
     """Run op ``cls`` on tensors ``ts`` (already tensors; scalars allowed where the op accepts them)."""
 
     t0 = ts[0]
-    if not isinstance(t0, Tensor):
+    if t0.__class__ is not Tensor and not isinstance(t0, Tensor):
         raise TypeError(f"{cls.__name__.lower()}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(t0).__name__}")
-    arrays = [t._data if isinstance(t, Tensor) else t for t in ts]
-    a0 = arrays[0]
+    a0 = t0._data
     xp = np if a0.__class__ is _ndarray else _xp_of(a0)
     if cls.int_to_float and a0.dtype.kind in "biu":
-        arrays[0] = a0 = a0.astype(_Default.dtype.np)
-    if GradMode.enabled and any(isinstance(t, Tensor) and t._rg for t in ts):
+        a0 = a0.astype(_Default.dtype.np)
+    h = cls.compute_in_float32
+    # a float first input that is not half rules half out cheaply (what _half_of would find, without its loop)
+    if h and (t0._data.dtype in h or t0._data.dtype.kind not in "fV") and _half_of(h, ts) is not None:
+        return _apply_f32(cls, ts, a0, xp, params)  # NOTE [ half precision ]
+    if len(ts) == 1:  # one input (unary ops, views, reductions): no lists or generators (NOTE [ per-op overhead ])
+        if GradMode.enabled and t0._rg:
+            node = cls.__new__(cls)
+            return _finish(cls, node, ts, cls.forward(node, xp, a0, **params), Tensor, params)
+        out = cls.forward(NULL, xp, a0, **params)
+        if out.__class__ is _ndarray:  # the no-grad fast path: wrap, build no node
+            return t0._make_view(out, (cls, params)) if cls.is_view else _wrap(out)
+        return _finish(cls, None, ts, out, Tensor, params)
+    arrays = [a0]
+    rg = t0._rg
+    for t in ts[1:]:
+        if t.__class__ is Tensor or isinstance(t, Tensor):
+            arrays.append(t._data)
+            if t._rg:
+                rg = True
+        else:
+            arrays.append(t)
+    if rg and GradMode.enabled:
         node = cls.__new__(cls)
         return _finish(cls, node, ts, cls.forward(node, xp, *arrays, **params), Tensor, params)
     return _finish(cls, None, ts, cls.forward(NULL, xp, *arrays, **params), Tensor, params)
@@ -275,6 +341,8 @@ def binary(cls, a, b, **params):
 
         return binary(cls, a, tensor(b, device=a.device), **params)
     xp = np if ad.__class__ is _ndarray else _xp_of(ad)
+    if ad.dtype.kind == "V":  # bfloat16: NOTE [ half precision ]
+        return _binary_bf16(cls, a, b, ad, bd, xp, grad, params)
     if not grad:
         try:
             out = cls.forward(NULL, xp, ad, bd, **params)
@@ -311,6 +379,62 @@ def binary(cls, a, b, **params):
         t._rg = True
         t._grad_fn = node
     return t
+
+
+# NOTE [ half precision ]: torch computes float16/bfloat16 ops in float32 ("opmath") and rounds the result to
+# the half type; reductions accumulate in float32. NumPy has fast float16 loops for most ufuncs but accumulates
+# float16 cumsum/var in float16 and has no BLAS for it; ml_dtypes' bfloat16 loops are slower than a float32
+# round trip, its matmul returns float32 and einsum refuses it. So ops flagged ``compute_in_float32`` (and every
+# elementwise binary op on bfloat16) run on float32 copies of their half inputs; float32 outputs are cast back.
+_F32 = np.dtype(np.float32)
+BF16 = (np.dtype(_bf16),)
+HALF = BF16 + (np.dtype(np.float16),)
+
+
+def _half_of(kinds, ts):
+    """The half dtype of ``ts`` to compute in float32; None when none, or when float dtypes are mixed (the op's
+    own dtype check then raises torch's error)."""
+    half = None
+    for t in ts:
+        d = getattr(getattr(t, "_data", None), "dtype", None)
+        if d is None or d.kind not in "fV":
+            continue
+        if half is None and d in kinds:
+            half = d
+        elif d != half:
+            return None
+    return half
+
+
+def _to_half(out, half):
+    if out.__class__ is tuple:
+        return tuple(_to_half(o, half) for o in out)
+    return out.astype(half) if getattr(out, "dtype", None) == _F32 else out
+
+
+def _apply_f32(cls, ts, a0, xp, params):
+    """``apply`` for an op flagged ``compute_in_float32`` with a half input."""
+    half = _half_of(cls.compute_in_float32, ts)
+    arrays = [a0] + [t._data if isinstance(t, Tensor) else t for t in ts[1:]]
+    arrays = [a.astype(_F32) if getattr(a, "dtype", None) in cls.compute_in_float32 else a for a in arrays]
+    node = cls.__new__(cls) if GradMode.enabled and any(isinstance(t, Tensor) and t._rg for t in ts) else None
+    out = cls.forward(NULL if node is None else node, xp, *arrays, **params)
+    if params.get("dtype") is None:  # an explicit ``dtype=`` output is already what was asked for
+        out = _to_half(out, half)
+    return _finish(cls, node, ts, out, Tensor, params)
+
+
+def _binary_bf16(cls, a, b, ad, bd, xp, grad, params):
+    half = ad.dtype
+    ad = ad.astype(_F32)
+    if getattr(bd, "dtype", None) == half:
+        bd = bd.astype(_F32)
+    node = cls.__new__(cls) if grad else None
+    try:
+        out = cls.forward(NULL if node is None else node, xp, ad, bd, **params)
+    except ValueError as e:
+        _broadcast_error(cls, a, b, e)
+    return _finish(cls, node, (a, b), _to_half(out, half), Tensor, params)
 
 
 def _wrap_int(v: int, rd):

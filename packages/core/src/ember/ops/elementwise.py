@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from .._dtype import _Default
-from ._op import Op, apply, binary
+from ._op import BF16, Op, apply, binary
 
 _erfinv = None
 
@@ -317,6 +317,7 @@ class _Unary(Op):
     """Unary float op: ints are computed in the default float dtype, like torch."""
 
     int_to_float = True
+    compute_in_float32 = BF16  # ml_dtypes' bfloat16 loops are slower than a float32 round trip; scipy lacks them
 
 
 def _unary(name, fwd, bwd, save="input"):
@@ -412,14 +413,14 @@ class _Rounding(Op):
         return g * 0
 
 
-Floor = type("Floor", (_Rounding,), {"forward": staticmethod(lambda ctx, xp, x: xp.floor(x) if x.dtype.kind == "f" else x.copy())})
-Ceil = type("Ceil", (_Rounding,), {"forward": staticmethod(lambda ctx, xp, x: xp.ceil(x) if x.dtype.kind == "f" else x.copy())})
-Trunc = type("Trunc", (_Rounding,), {"forward": staticmethod(lambda ctx, xp, x: xp.trunc(x) if x.dtype.kind == "f" else x.copy())})
+Floor = type("Floor", (_Rounding,), {"forward": staticmethod(lambda ctx, xp, x: xp.floor(x) if x.dtype.kind in "fV" else x.copy())})
+Ceil = type("Ceil", (_Rounding,), {"forward": staticmethod(lambda ctx, xp, x: xp.ceil(x) if x.dtype.kind in "fV" else x.copy())})
+Trunc = type("Trunc", (_Rounding,), {"forward": staticmethod(lambda ctx, xp, x: xp.trunc(x) if x.dtype.kind in "fV" else x.copy())})
 
 
 class Round(_Rounding):
     def forward(ctx, xp, x, decimals=0):
-        return xp.round(x, decimals) if x.dtype.kind == "f" or decimals else x.copy()
+        return xp.round(x, decimals) if x.dtype.kind in "fV" or decimals else x.copy()
 
 
 class Frac(Op):
@@ -525,6 +526,7 @@ class Where(Op):
 
 class Clamp(Op):
     save_inputs = (0,)
+    compute_in_float32 = BF16  # np.clip of bfloat16 with Python bounds returns float32
 
     def forward(ctx, xp, x, min=None, max=None):
         ctx.min, ctx.max = min, max

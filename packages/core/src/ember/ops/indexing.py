@@ -11,7 +11,7 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import GradMode
-from ._op import Op, apply, _xp_of
+from ._op import HALF, Op, apply, _xp_of
 from .inplace import _check_leaf, assign
 from .shape import Slice, _KeyView, _bcast_shape, _full_key, reshape, broadcast_tensors
 
@@ -163,8 +163,22 @@ class IndexPutZeros(Op):
 
 def getitem(self, key):
     """Tensor.__getitem__: basic keys give views, advanced keys give copies."""
-    if key.__class__ is slice and key == slice(None):
-        return apply(BasicIndex, self, key=(key, Ellipsis))
+    # the commonest keys, x[i] with i in range and x[a:b] with no step, skip the general key conversion; without
+    # a graph to record, the view is made directly (what apply's no-grad path does, minus its dispatch)
+    kc = key.__class__
+    if kc is int:
+        d = self._data
+        shape = d.shape
+        if shape and -shape[0] <= key < shape[0]:
+            k = (key, Ellipsis)
+            if GradMode.enabled and self._rg:
+                return apply(BasicIndex, self, key=k)
+            return self._make_view(d[k], (BasicIndex, {"key": k}))
+    elif kc is slice and key.step is None and self._data.ndim:
+        k = (key, Ellipsis)
+        if GradMode.enabled and self._rg:
+            return apply(BasicIndex, self, key=k)
+        return self._make_view(self._data[k], (BasicIndex, {"key": k}))
     k, basic = _convert_key(key, self._data.shape)
     if basic:
         return apply(BasicIndex, self, key=_full_key(k))
@@ -471,6 +485,7 @@ class ScatterReduce(Op):
 
     save_inputs = (0, 1, 2)
     save_output = True
+    compute_in_float32 = HALF  # reduce in float32 like torch (NOTE [ half precision ])
 
     def forward(ctx, xp, x, idx, src, dim, reduce, include_self):
         ctx.dim, ctx.reduce, ctx.include_self = dim, reduce, include_self

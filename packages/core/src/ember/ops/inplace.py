@@ -78,6 +78,14 @@ class ZeroGrad(_Op):
 def assign(self, res) -> None:
     """Write tensor ``res`` into ``self`` as an in-place op's result."""
     sd, rd = self._data, res._data
+    if rd.dtype is sd.dtype and rd.shape == sd.shape and not (GradMode.enabled and (res._rg or self._rg)):
+        # the common case, no graph and nothing to cast or broadcast, in a few steps (NOTE [ per-op overhead ])
+        try:
+            sd[...] = rd
+        except ValueError:  # a read-only (expanded) array
+            _raise_overlap()
+        self._bump()
+        return
     if rd.dtype != sd.dtype:
         r, s = from_numpy_dtype(rd.dtype), from_numpy_dtype(sd.dtype)
         if r._cat > s._cat:
@@ -107,8 +115,7 @@ def assign(self, res) -> None:
     if needs_graph and node is not None:
         _snapshot_saved_self(node, self)
     if not sd.flags.writeable:
-        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
-                           "single memory location. Please clone() the tensor before performing the operation.")
+        _raise_overlap()
     sd[...] = rd
     self._bump()
     if not needs_graph:
@@ -123,6 +130,12 @@ def assign(self, res) -> None:
     self._grad_fn = res._grad_fn
     self._out_nr = res._out_nr
     self._rg = res._rg or self._rg
+
+
+def _raise_overlap():
+    raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                       "single memory location. Please clone() the tensor before performing the operation.") \
+        from None
 
 
 def _tn(d):

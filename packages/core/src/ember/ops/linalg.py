@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from .._tensor import Tensor, _wrap_dim
-from ._op import Op, apply
+from ._op import HALF, Op, apply
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv", "addbmm",
            "baddbmm", "addr", "einsum", "tensordot", "kron", "cross", "chain_matmul", "cdist", "det", "logdet",
@@ -57,6 +57,7 @@ def _c(t):
 
 class Matmul(Op):
     save_inputs = (0, 1)
+    compute_in_float32 = HALF  # NumPy has no half BLAS (ml_dtypes' bfloat16 matmul even returns float32)
 
     def forward(ctx, xp, a, b):
         if a.ndim == 0 or b.ndim == 0:
@@ -179,6 +180,7 @@ class _AddMatmul(Op):
     """beta * input + alpha * (m1 @ m2), one fused op for addmm/addmv/baddbmm."""
 
     save_inputs = (1, 2)
+    compute_in_float32 = HALF
 
     def forward(ctx, xp, inp, m1, m2, beta=1, alpha=1):
         _same_dtype(m1, m2)
@@ -348,6 +350,7 @@ def _parse_einsum(equation: str, shapes):
 
 class Einsum(Op):
     save_inputs = range(1024)  # every operand (variadic)
+    compute_in_float32 = HALF  # np.einsum refuses bfloat16
 
     def forward(ctx, xp, *arrays, subs, out, sizes):
         ctx.subs, ctx.out, ctx.sizes = subs, out, sizes
@@ -598,6 +601,7 @@ class VectorNorm(Op):
 
     save_inputs = (0,)
     save_output = True
+    compute_in_float32 = HALF  # accumulate in float32 like torch
 
     def forward(ctx, xp, x, ord=2.0, dim=None, keepdim=False):
         ctx.ord, ctx.dim, ctx.keepdim, ctx.shape = ord, dim, keepdim, x.shape
@@ -677,6 +681,7 @@ class Cdist2(Op):
 
     save_inputs = (0, 1)
     save_output = True
+    compute_in_float32 = HALF
 
     def forward(ctx, xp, x1, x2, use_mm=False):
         if use_mm:

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor
-from ._op import Op, apply, binary
+from ._op import BF16, Op, apply, binary
 from .elementwise import _special
 from .creation import _as_tensor_like
 from .return_types import _make
@@ -51,6 +51,7 @@ def _conj(t):
 # fused pointwise ops with hand-written backward
 class Addcmul(Op):
     save_inputs = (1, 2)
+    compute_in_float32 = BF16  # bfloat16 times a Python ``value`` is float32 in ml_dtypes
 
     def forward(ctx, xp, x, t1, t2, value=1):
         ctx.value = value
@@ -65,6 +66,7 @@ class Addcmul(Op):
 
 class Addcdiv(Op):
     save_inputs = (1, 2)
+    compute_in_float32 = BF16
 
     def forward(ctx, xp, x, t1, t2, value=1):
         ctx.value = value
@@ -217,8 +219,11 @@ def heaviside(input: Tensor, values: Tensor, *, out=None) -> Tensor:
 
 def nextafter(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """The next representable float after input towards other (mirrors torch.nextafter)."""
-    if input._data.dtype.kind != "f":
+    if input._data.dtype.kind not in "fV":
         _not_impl("nextafter", input)
+    if input.dtype is D.bfloat16 and isinstance(other, Tensor) and other.dtype is D.bfloat16:
+        # binary() computes bfloat16 in float32 (NOTE [ half precision ]): the float32 neighbour would round back
+        return _out(apply(Nextafter, *_promote3("nextafter", input, other)), out)
     return _out(binary(Nextafter, input, other), out)
 
 
@@ -261,7 +266,10 @@ def ldexp(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     """input * 2**other (mirrors torch.ldexp)."""
     from .elementwise import exp2  # noqa: PLC0415
 
-    return _out(_floatify(input) * exp2(other), out)
+    x = _floatify(input)
+    r = x * exp2(other)
+    rd = D.result_type(x, other)  # float16 * 2**int_tensor stays float16, like torch
+    return _out(r if r.dtype == rd or not rd.is_floating_point else r.to(rd), out)
 
 
 class Frexp(Op):
@@ -278,7 +286,7 @@ class Frexp(Op):
 
 def frexp(input: Tensor, *, out=None):
     """Decompose into mantissa in [0.5, 1) and int32 exponent (mirrors torch.frexp)."""
-    if input._data.dtype.kind != "f":
+    if input._data.dtype.kind not in "fV":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     m, e = apply(Frexp, input)
     if out is not None:
@@ -481,7 +489,7 @@ def bucketize(input, boundaries: Tensor, *, out_int32: bool = False, right: bool
 
 
 def _float_only(name: str, t: Tensor):
-    if t._data.dtype.kind not in "f":
+    if t._data.dtype.kind not in "fV":
         raise NotImplementedError(f'"{name}" not implemented for \'{_tname(t)}\'')
 
 

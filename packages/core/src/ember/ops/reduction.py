@@ -13,7 +13,7 @@ import numpy as np
 
 from .._dtype import promote_types as _promote
 from .._tensor import Tensor, _wrap_dim
-from ._op import Op, apply
+from ._op import HALF, Op, apply
 from . import return_types as _rt
 
 _FLOAT = "fcV"  # V: ml_dtypes bfloat16
@@ -146,6 +146,8 @@ def _select_grad(g, idx, dim, shape, keepdim):
 
 # -- sum / mean / prod ----------------------------------------------------------------------------------------
 class Sum(Op):
+    compute_in_float32 = HALF  # accumulate in float32, like torch (NOTE [ half precision ])
+
     def forward(ctx, xp, x, dim=None, keepdim=False, dtype=None):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dim, keepdim
         return xp.sum(x, axis=_axis(x, dim), keepdims=keepdim, dtype=_acc_dtype(x, dtype))
@@ -156,6 +158,7 @@ class Sum(Op):
 
 class NanSum(Op):
     save_inputs = (0,)
+    compute_in_float32 = HALF  # accumulate in float32, like torch (NOTE [ half precision ])
 
     def forward(ctx, xp, x, dim=None, keepdim=False, dtype=None):
         ctx.dims, ctx.keepdim = dim, keepdim
@@ -168,6 +171,8 @@ class NanSum(Op):
 
 
 class Mean(Op):
+    compute_in_float32 = HALF  # accumulate in float32, like torch (NOTE [ half precision ])
+
     def forward(ctx, xp, x, dim=None, keepdim=False, dtype=None):
         if x.dtype.kind in "biu" and dtype is None:
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
@@ -184,6 +189,7 @@ class Mean(Op):
 class Prod(Op):
     save_inputs = (0,)
     save_output = True
+    compute_in_float32 = HALF  # accumulate in float32, like torch (NOTE [ half precision ])
 
     def forward(ctx, xp, x, dim=None, keepdim=False, dtype=None):
         ctx.dims, ctx.keepdim = dim, keepdim
@@ -382,6 +388,7 @@ def _var_backward(g, x, dims, keepdim, denom):
 class Var(Op):
     save_inputs = (0,)
     save_output = True
+    compute_in_float32 = HALF  # accumulate in float32, like torch (NOTE [ half precision ])
 
     def forward(ctx, xp, x, dim=None, keepdim=False, correction=1, sqrt=False, name="var"):
         if x.dtype.kind not in _FLOAT:
@@ -448,6 +455,7 @@ class LogSumExp(Op):
     save_inputs = (0,)
     save_output = True
     int_to_float = True
+    compute_in_float32 = HALF  # accumulate in float32, like torch (NOTE [ half precision ])
 
     def forward(ctx, xp, x, dim=None, keepdim=False):
         ctx.dims, ctx.keepdim = dim, keepdim
@@ -480,6 +488,7 @@ def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
 class VectorNorm(Op):
     save_inputs = (0,)
     save_output = True
+    compute_in_float32 = HALF  # accumulate in float32, like torch (NOTE [ half precision ])
 
     def forward(ctx, xp, x, ord=2.0, dim=None, keepdim=False):
         ctx.ord, ctx.dims, ctx.keepdim = ord, dim, keepdim
@@ -553,6 +562,9 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, out=None, dtyp
     if isinstance(dim, int):
         dim = (dim,)
     if p == "nuc":
+        if x.dtype.itemsize == 2 and x.dtype.is_floating_point:  # needs an SVD: torch has none in half
+            raise RuntimeError(f"linalg.matrix_norm: Low precision dtypes not supported. Got "
+                               f"{'Half' if x.dtype.name == 'float16' else 'BFloat16'}")
         if dim is None:
             if x.ndim != 2:
                 raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 dimensions. "
@@ -610,6 +622,7 @@ def _flip(xp, a, d):
 
 class CumSum(Op):
     """Inclusive cumulative sum along ``dim``, forwards or (``reverse``) backwards; each is the other's adjoint."""
+    compute_in_float32 = HALF  # accumulate in float32, like torch (NOTE [ half precision ])
 
     def forward(ctx, xp, x, dim=0, dtype=None, reverse=False):
         ctx.dim, ctx.reverse = dim, reverse
@@ -627,6 +640,7 @@ class CumSum(Op):
 class CumProd(Op):
     save_inputs = (0,)
     save_output = True
+    compute_in_float32 = HALF  # accumulate in float32, like torch (NOTE [ half precision ])
 
     def forward(ctx, xp, x, dim=0, dtype=None):
         ctx.dim = dim
@@ -657,6 +671,7 @@ class CumProd(Op):
 class LogCumSumExp(Op):
     save_inputs = (0,)
     save_output = True
+    compute_in_float32 = HALF  # accumulate in float32, like torch (NOTE [ half precision ])
 
     def forward(ctx, xp, x, dim=0, reverse=False):
         ctx.dim, ctx.reverse = dim, reverse

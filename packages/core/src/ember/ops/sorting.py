@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor, _wrap_dim
-from ._op import Op, apply
+from ._op import BF16, Op, apply
 from . import return_types as _rt
 from .reduction import ScatterAdd, _cum_dim, _even_grad, _select_grad, _xp
 
@@ -33,6 +33,7 @@ class Sort(Op):
     """Values and source indices of a (partial) sort along ``dim``; ``k`` keeps the first k of the order."""
 
     nondiff_outputs = (1,)
+    compute_in_float32 = BF16  # exact round trip; NumPy's sorts know NaN order only for IEEE floats
 
     def forward(ctx, xp, x, dim=-1, descending=False, k=None):
         ctx.dim, ctx.shape = dim, x.shape
@@ -95,6 +96,7 @@ class KthSelect(Op):
     """The element of rank ``k`` (0-based, per slice ``ks`` when given) along ``dim`` and its index."""
 
     nondiff_outputs = (1,)
+    compute_in_float32 = BF16  # exact round trip; NumPy's sorts know NaN order only for IEEE floats
 
     def forward(ctx, xp, x, dim=-1, k=0, keepdim=False, nan_mode=None):
         ctx.dim, ctx.shape, ctx.keepdim = dim, x.shape, keepdim
@@ -154,6 +156,7 @@ class GlobalMedian(Op):
 
     save_inputs = (0,)
     save_output = True
+    compute_in_float32 = BF16  # exact round trip; NumPy's sorts know NaN order only for IEEE floats
 
     def forward(ctx, xp, x, omit_nan=False):
         flat = x.reshape(-1)
@@ -193,6 +196,7 @@ class Mode(Op):
     """Most frequent value along ``dim`` (smallest on ties) and the index of its last occurrence."""
 
     nondiff_outputs = (1,)
+    compute_in_float32 = BF16  # exact round trip; NumPy's sorts know NaN order only for IEEE floats
 
     def forward(ctx, xp, x, dim=-1, keepdim=False):
         ctx.dim, ctx.shape, ctx.keepdim = dim, x.shape, keepdim
@@ -237,6 +241,7 @@ class CumExtreme(Op):
     """cummax/cummin: running extreme and the index where it was last attained (NaN propagates)."""
 
     nondiff_outputs = (1,)
+    compute_in_float32 = BF16  # exact round trip; NumPy's sorts know NaN order only for IEEE floats
 
     def forward(ctx, xp, x, dim=0, largest=True):
         ctx.dim, ctx.shape = dim, x.shape

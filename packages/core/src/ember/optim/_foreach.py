@@ -96,6 +96,14 @@ class ElementwiseOptimizer(Optimizer):
     """
 
     _n_scratch = 1  # temporaries (like p) the kernel asks for through scratch(i)
+    # group options added after the first release: filled in when an older pickled optimizer is loaded
+    _setstate_defaults: dict = {}
+
+    def __setstate__(self, state) -> None:
+        super().__setstate__(state)
+        for group in self.param_groups:
+            for key, value in self._setstate_defaults.items():
+                group.setdefault(key, value)
 
     def _scalar_state(self, group) -> dict:
         return {"step": 0.0}
@@ -393,12 +401,30 @@ def check_lr(lr) -> None:
         raise ValueError(f"Invalid learning rate: {lr}")
 
 
+def check_nonneg(*named) -> None:
+    """Raise torch's ``Invalid <name> value`` for the first ``(name, value)`` pair that is not ``>= 0``.
+
+    ``not 0.0 <= v`` (rather than ``v < 0``) so NaN is rejected too, like torch's checks.
+    """
+    for name, value in named:
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {name} value: {value}")
+
+
 def check_betas_eps(betas, eps, weight_decay=None) -> None:
-    if not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}")
+    check_nonneg(("epsilon", eps))
     if not 0.0 <= betas[0] < 1.0:
         raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
     if not 0.0 <= betas[1] < 1.0:
         raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-    if weight_decay is not None and not 0.0 <= weight_decay:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+    if weight_decay is not None:
+        check_nonneg(("weight_decay", weight_decay))
+
+
+def check_fused(fused, foreach, differentiable) -> None:
+    """torch's rejection of ``fused=True`` combined with ``differentiable`` or ``foreach``."""
+    if fused:
+        if differentiable:
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")

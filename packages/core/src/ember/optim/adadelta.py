@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ._foreach import ElementwiseOptimizer, add_scaled_, addcmul_, check_lr, prologue
+from ._foreach import ElementwiseOptimizer, add_scaled_, addcmul_, check_lr, check_nonneg, prologue
 from .optimizer import _to_scalar
 
 __all__ = ["Adadelta"]
@@ -20,10 +20,7 @@ class Adadelta(ElementwiseOptimizer):
         check_lr(lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_nonneg(("epsilon", eps), ("weight_decay", weight_decay))
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize, capturable=capturable,
                         foreach=foreach, differentiable=differentiable)
         super().__init__(params, defaults)

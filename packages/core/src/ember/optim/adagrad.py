@@ -6,7 +6,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from .._tensor import Tensor
-from ._foreach import ElementwiseOptimizer, addcmul_, check_lr, prologue
+from ._foreach import ElementwiseOptimizer, addcmul_, check_lr, check_nonneg, prologue
 from .optimizer import _scalar_np_dtype, _to_scalar
 
 __all__ = ["Adagrad"]
@@ -19,14 +19,8 @@ class Adagrad(ElementwiseOptimizer):
                  initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
                  maximize: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
         check_lr(lr)
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        check_nonneg(("lr_decay", lr_decay), ("weight_decay", weight_decay),
+                     ("initial_accumulator_value", initial_accumulator_value), ("epsilon", eps))
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, foreach=foreach, maximize=maximize,
                         differentiable=differentiable, fused=fused)

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ._foreach import ElementwiseOptimizer, addcmul_, check_betas_eps, check_lr, lerp_, prologue
+from ._foreach import ElementwiseOptimizer, addcmul_, check_betas_eps, check_fused, check_lr, lerp_, prologue
 from ._kernels import adam_, adam_available
 from .optimizer import _to_scalar
 
@@ -14,6 +14,9 @@ __all__ = ["Adam"]
 
 class Adam(ElementwiseOptimizer):
     """Adam (Kingma & Ba), with AMSGrad, L2 or decoupled weight decay, and maximize; torch's exact update."""
+
+    _setstate_defaults = {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+                          "differentiable": False, "fused": None, "decoupled_weight_decay": False}
 
     def __init__(self, params: Iterable, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *, foreach: bool | None = None,
@@ -25,22 +28,7 @@ class Adam(ElementwiseOptimizer):
                         foreach=foreach, capturable=capturable, differentiable=differentiable, fused=fused,
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("amsgrad", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", None)
-            group.setdefault("decoupled_weight_decay", False)
+        check_fused(fused, foreach, differentiable)
 
     def _tensor_state(self, group) -> list:
         spec = [("exp_avg", 0.0), ("exp_avg_sq", 0.0)]

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ._foreach import ElementwiseOptimizer, add_scaled_, check_lr, prologue
+from ._foreach import ElementwiseOptimizer, add_scaled_, check_lr, check_nonneg, prologue
 from .optimizer import _to_scalar
 
 __all__ = ["ASGD"]
@@ -18,8 +18,7 @@ class ASGD(ElementwiseOptimizer):
                  t0: float = 1e6, weight_decay: float = 0, foreach: bool | None = None, maximize: bool = False,
                  differentiable: bool = False, capturable: bool = False) -> None:
         check_lr(lr)
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_nonneg(("weight_decay", weight_decay))
         defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay, foreach=foreach,
                         maximize=maximize, differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)

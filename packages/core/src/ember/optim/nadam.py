@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ._foreach import ElementwiseOptimizer, addcmul_, check_betas_eps, check_lr, lerp_, prologue
+from ._foreach import ElementwiseOptimizer, addcmul_, check_betas_eps, check_lr, check_nonneg, lerp_, prologue
 from .optimizer import _scalar_np_dtype, _to_scalar
 
 __all__ = ["NAdam"]
@@ -20,8 +20,7 @@ class NAdam(ElementwiseOptimizer):
                  capturable: bool = False, differentiable: bool = False) -> None:
         check_lr(lr)
         check_betas_eps(betas, eps, weight_decay)
-        if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        check_nonneg(("momentum_decay", momentum_decay))
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, momentum_decay=momentum_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize, foreach=foreach,
                         capturable=capturable, differentiable=differentiable)

@@ -225,30 +225,27 @@ class Optimizer:
         return _Handle(self._optimizer_step_post_hooks, hook)
 
     @staticmethod
-    def _prepend(store: OrderedDict, handle: _Handle, prepend: bool) -> _Handle:
+    def _add_hook(store: OrderedDict, hook: Callable, prepend: bool) -> _Handle:
+        handle = _Handle(store, hook)
         if prepend:
             store.move_to_end(handle.id, last=False)
         return handle
 
     def register_state_dict_pre_hook(self, hook: Callable, prepend: bool = False) -> _Handle:
         """``hook(optimizer)`` before ``state_dict`` builds its result."""
-        store = self._optimizer_state_dict_pre_hooks
-        return self._prepend(store, _Handle(store, hook), prepend)
+        return self._add_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
 
     def register_state_dict_post_hook(self, hook: Callable, prepend: bool = False) -> _Handle:
         """``hook(optimizer, state_dict) -> state_dict | None`` after ``state_dict``."""
-        store = self._optimizer_state_dict_post_hooks
-        return self._prepend(store, _Handle(store, hook), prepend)
+        return self._add_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
 
     def register_load_state_dict_pre_hook(self, hook: Callable, prepend: bool = False) -> _Handle:
         """``hook(optimizer, state_dict) -> state_dict | None`` before ``load_state_dict``."""
-        store = self._optimizer_load_state_dict_pre_hooks
-        return self._prepend(store, _Handle(store, hook), prepend)
+        return self._add_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
 
     def register_load_state_dict_post_hook(self, hook: Callable, prepend: bool = False) -> _Handle:
         """``hook(optimizer)`` after ``load_state_dict``."""
-        store = self._optimizer_load_state_dict_post_hooks
-        return self._prepend(store, _Handle(store, hook), prepend)
+        return self._add_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     # -- state dicts ----------------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:

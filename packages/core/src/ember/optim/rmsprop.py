@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ._foreach import ElementwiseOptimizer, add_scaled_, addcmul_, check_lr, lerp_, prologue
+from ._foreach import ElementwiseOptimizer, add_scaled_, addcmul_, check_lr, check_nonneg, lerp_, prologue
 from .optimizer import _to_scalar
 
 __all__ = ["RMSprop"]
@@ -18,14 +18,7 @@ class RMSprop(ElementwiseOptimizer):
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False, capturable: bool = False,
                  foreach: bool | None = None, maximize: bool = False, differentiable: bool = False) -> None:
         check_lr(lr)
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        check_nonneg(("epsilon", eps), ("momentum", momentum), ("weight_decay", weight_decay), ("alpha", alpha))
         defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered, weight_decay=weight_decay,
                         capturable=capturable, foreach=foreach, maximize=maximize, differentiable=differentiable)
         super().__init__(params, defaults)

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ._foreach import ElementwiseOptimizer, add_scaled_, check_lr, prologue
+from ._foreach import ElementwiseOptimizer, add_scaled_, check_fused, check_lr, prologue
 from .optimizer import _to_scalar
 
 __all__ = ["SGD"]
@@ -13,6 +13,9 @@ __all__ = ["SGD"]
 
 class SGD(ElementwiseOptimizer):
     """Stochastic gradient descent (optionally with momentum), the same update as torch.optim.SGD."""
+
+    _setstate_defaults = {"nesterov": False, "maximize": False, "foreach": None, "differentiable": False,
+                          "fused": False}
 
     def __init__(self, params: Iterable, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
                  weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
@@ -27,20 +30,7 @@ class SGD(ElementwiseOptimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", False)
+        check_fused(fused, foreach, differentiable)
 
     def _scalar_state(self, group) -> dict:
         return {}

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..._tensor import Tensor, _wrap_dim
 from ...autograd.grad_mode import GradMode
-from ...ops._op import Op, apply
+from ...ops._op import HALF, Op, apply
 from ...ops.elementwise import _special, where
 from ...ops.inplace import assign, _check_leaf
 
@@ -324,6 +324,7 @@ def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, traini
 # -- softmax family: fused, stable (max subtracted) ---------------------------------------------------------
 class Softmax(Op):
     save_output = True
+    compute_in_float32 = HALF  # NOTE [ half precision ] in ops/_op.py
 
     def forward(ctx, xp, x, dim):
         ctx.dim = dim
@@ -346,6 +347,7 @@ class Softmax(Op):
 
 class LogSoftmax(Op):
     save_output = True
+    compute_in_float32 = HALF  # NOTE [ half precision ] in ops/_op.py
 
     def forward(ctx, xp, x, dim):
         ctx.dim = dim
@@ -408,6 +410,7 @@ class VectorNorm(Op):
 
     save_inputs = (0,)
     save_output = True
+    compute_in_float32 = HALF  # NOTE [ half precision ] in ops/_op.py
 
     def forward(ctx, xp, x, p=2.0, dims=None, keepdim=False):
         ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from ...autograd.grad_mode import GradMode
-from ...ops._op import Op, apply
+from ...ops._op import HALF, Op, apply
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
@@ -37,6 +37,7 @@ class _SDPA(Op):
     """Fused attention (NOTE [ fused attention ]); outputs (out, probabilities) when ``weights`` is set."""
 
     save_inputs = (0, 1, 2, 3, 4)
+    compute_in_float32 = HALF  # NOTE [ half precision ] in ops/_op.py
 
     def forward(ctx, xp, q, k, v, mask, keep, scale=1.0, causal=False, rep=1, safe=True, weights=False):
         if rep > 1:  # grouped-query attention: each key/value head serves ``rep`` query heads

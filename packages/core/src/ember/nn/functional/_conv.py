@@ -18,7 +18,7 @@ import itertools
 import numpy as np
 
 from ..._tensor import Tensor
-from ...ops._op import Op, apply
+from ...ops._op import HALF, Op, apply
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
            "unfold", "fold"]
@@ -142,6 +142,7 @@ def _needs(ctx, i: int) -> bool:
 # -- the three ops (NOTE [ conv as three ops ]) -----------------------------------------------------------
 class Conv(Op):
     save_inputs = (0, 1)
+    compute_in_float32 = HALF  # NOTE [ half precision ] in ops/_op.py
 
     def name(self) -> str:
         return "ConvolutionBackward0"  # torch's node name for every convolution
@@ -167,21 +168,12 @@ class Conv(Op):
         return y
 
     def backward(ctx, g):
-        x, w = ctx.inputs[:2]
-        stride, lo, dil, groups = ctx.p
-        gx = gw = gb = None
-        if _needs(ctx, 0):
-            gx = apply(ConvTranspose, g, w, None, stride=stride, lo=lo, dil=dil, groups=groups,
-                       out=x.shape[2:])
-        if _needs(ctx, 1):
-            gw = apply(ConvWeight, x, g, stride=stride, lo=lo, dil=dil, groups=groups, ksize=w.shape[2:])
-        if len(ctx.next_functions) > 2 and _needs(ctx, 2):
-            gb = g.sum((0,) + tuple(range(2, g.ndim)))
-        return gx, gw, gb
+        return _conv_backward(ctx, g, transposed=False)
 
 
 class ConvTranspose(Op):
     save_inputs = (0, 1)
+    compute_in_float32 = HALF  # NOTE [ half precision ] in ops/_op.py
     name = Conv.name
 
     def forward(ctx, xp, x, w, b, stride, lo, dil, groups, out):
@@ -204,22 +196,31 @@ class ConvTranspose(Op):
         return y
 
     def backward(ctx, g):
-        x, w = ctx.inputs[:2]
-        stride, lo, dil, groups = ctx.p
-        gx = gw = gb = None
-        if _needs(ctx, 0):
-            gx = apply(Conv, g, w, None, stride=stride, lo=lo, dil=dil, groups=groups, out=x.shape[2:])
-        if _needs(ctx, 1):
-            gw = apply(ConvWeight, g, x, stride=stride, lo=lo, dil=dil, groups=groups, ksize=w.shape[2:])
-        if len(ctx.next_functions) > 2 and _needs(ctx, 2):
-            gb = g.sum((0,) + tuple(range(2, g.ndim)))
-        return gx, gw, gb
+        return _conv_backward(ctx, g, transposed=True)
+
+
+def _conv_backward(ctx, g, transposed: bool):
+    """Grads of Conv / ConvTranspose, each the other's adjoint: the input grad is the dual op applied to ``g``,
+    the weight grad is ConvWeight with the roles of input and ``g`` swapped for the transposed op."""
+    x, w = ctx.inputs[:2]
+    stride, lo, dil, groups = ctx.p
+    gx = gw = gb = None
+    if _needs(ctx, 0):
+        gx = apply(Conv if transposed else ConvTranspose, g, w, None, stride=stride, lo=lo, dil=dil, groups=groups,
+                   out=x.shape[2:])
+    if _needs(ctx, 1):
+        a, b = (g, x) if transposed else (x, g)
+        gw = apply(ConvWeight, a, b, stride=stride, lo=lo, dil=dil, groups=groups, ksize=w.shape[2:])
+    if len(ctx.next_functions) > 2 and _needs(ctx, 2):
+        gb = g.sum((0,) + tuple(range(2, g.ndim)))
+    return gx, gw, gb
 
 
 class ConvWeight(Op):
     """dL/dw of Conv(x, w) given g = dL/dy: windows of x contracted with g over batch and output positions."""
 
     save_inputs = (0, 1)
+    compute_in_float32 = HALF  # NOTE [ half precision ] in ops/_op.py
 
     def forward(ctx, xp, x, g, stride, lo, dil, groups, ksize):
         ctx.p = (stride, lo, dil, groups)

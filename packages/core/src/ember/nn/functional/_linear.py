@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..._tensor import Tensor
-from ...ops._op import Op, apply
+from ...ops._op import HALF, Op, apply
 
 __all__ = ["linear", "bilinear"]
 
@@ -19,6 +19,7 @@ class Linear(Op):
     """y = x @ W.T + b as one matmul over the flattened leading dims, with a fused backward."""
 
     save_inputs = (0, 1)
+    compute_in_float32 = HALF  # NOTE [ half precision ] in ops/_op.py
 
     def forward(ctx, xp, x, w, b=None):
         k = w.shape[-1] if w.ndim == 2 else w.shape[0]

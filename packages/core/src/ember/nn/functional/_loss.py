@@ -288,6 +288,34 @@ def _weight_grad_error():
     raise RuntimeError("the derivative for 'weight' is not implemented.")
 
 
+def _log_softmax(xp, x, cdim: int):
+    """Max-shifted log_softmax along the class dim (the forward half of the fused cross entropies)."""
+    m = x.max(axis=cdim, keepdims=True)
+    with np.errstate(under="ignore", invalid="ignore", divide="ignore"):
+        s = x - m
+        return s - xp.log(xp.exp(s).sum(axis=cdim, keepdims=True))
+
+
+def _class_reduce(ctx, xp, loss, wt, reduction: str, dtype):
+    """Reduce a per-target class-index loss; 'mean' divides by the summed target weights (kept for backward)."""
+    if reduction == "none":
+        return loss.astype(dtype, copy=False)
+    total = loss.sum()
+    if reduction == "sum":
+        return xp.asarray(total, dtype=dtype)
+    ctx.denom = denom = wt.sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return xp.asarray(total / denom, dtype=dtype)
+
+
+def _class_grad_scale(ctx, g: Tensor) -> Tensor:
+    """The incoming grad of ``_class_reduce``'s output, broadcastable against the class dim."""
+    c = g / float(ctx.denom) if ctx.reduction == "mean" else g
+    if ctx.reduction == "none":
+        c = c.unsqueeze(ctx.cdim)
+    return c
+
+
 class NLLLoss(Op):
     def forward(ctx, xp, x, t, w=None, ignore_index=-100, reduction="mean", w_rg=False):
         ctx.w_rg = w_rg
@@ -298,24 +326,14 @@ class NLLLoss(Op):
         picked = xp.take_along_axis(x, xp.expand_dims(ts, cdim), cdim).squeeze(cdim) if x.ndim else x
         loss = -picked * wt
         ctx.cdim, ctx.C, ctx.ts, ctx.wt, ctx.xp, ctx.reduction = cdim, C, ts, wt, xp, reduction
-        if reduction == "none":
-            return loss.astype(x.dtype, copy=False)
-        s = loss.sum()
-        if reduction == "sum":
-            return xp.asarray(s, dtype=x.dtype)
-        ctx.denom = denom = wt.sum()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return xp.asarray(s / denom, dtype=x.dtype)
+        return _class_reduce(ctx, xp, loss, wt, reduction, x.dtype)
 
     def backward(ctx, g):
         if ctx.w_rg:
             _weight_grad_error()
         xp = ctx.xp
         a = _one_hot_along(xp, ctx.ts, ctx.cdim, ctx.C, ctx.wt.dtype) * xp.expand_dims(ctx.wt, ctx.cdim)
-        c = g / float(ctx.denom) if ctx.reduction == "mean" else g
-        if ctx.reduction == "none":
-            c = c.unsqueeze(ctx.cdim)
-        return -(Tensor._wrap(a) * c), None, None
+        return -(Tensor._wrap(a) * _class_grad_scale(ctx, g)), None, None
 
 
 class CrossEntropy(Op):
@@ -327,10 +345,7 @@ class CrossEntropy(Op):
         ctx.w_rg = w_rg
         cdim = 1 if x.ndim >= 2 else 0
         C = x.shape[cdim]
-        m = x.max(axis=cdim, keepdims=True)
-        with np.errstate(under="ignore", invalid="ignore", divide="ignore"):
-            s = x - m
-            lsm = s - xp.log(xp.exp(s).sum(axis=cdim, keepdims=True))
+        lsm = _log_softmax(xp, x, cdim)
         ts, valid, wt = _class_terms(xp, t, cdim, C, ignore_index, w)
         wt = wt.astype(x.dtype, copy=False)
         loss = -xp.take_along_axis(lsm, xp.expand_dims(ts, cdim), cdim).squeeze(cdim) * wt
@@ -341,14 +356,7 @@ class CrossEntropy(Op):
             loss = (1 - eps) * loss + (eps / C) * smooth
         ctx.cdim, ctx.C, ctx.ts, ctx.valid, ctx.wt, ctx.w, ctx.xp = cdim, C, ts, valid, wt, w, xp
         ctx.lsm, ctx.eps, ctx.reduction = lsm, eps, reduction
-        if reduction == "none":
-            return loss.astype(x.dtype, copy=False)
-        total = loss.sum()
-        if reduction == "sum":
-            return xp.asarray(total, dtype=x.dtype)
-        ctx.denom = denom = wt.sum()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return xp.asarray(total / denom, dtype=x.dtype)
+        return _class_reduce(ctx, xp, loss, wt, reduction, x.dtype)
 
     def backward(ctx, g):
         if ctx.w_rg:
@@ -365,10 +373,7 @@ class CrossEntropy(Op):
             sm = apply(LogSoftmax, ctx.inputs[0], dim=cdim).exp()
         else:
             sm = Tensor._wrap(xp.exp(ctx.lsm))
-        c = g / float(ctx.denom) if ctx.reduction == "mean" else g
-        if ctx.reduction == "none":
-            c = c.unsqueeze(cdim)
-        return (sm * Tensor._wrap(asum) - Tensor._wrap(a)) * c, None, None
+        return (sm * Tensor._wrap(asum) - Tensor._wrap(a)) * _class_grad_scale(ctx, g), None, None
 
 
 class CrossEntropyProb(Op):
@@ -380,10 +385,7 @@ class CrossEntropyProb(Op):
         ctx.w_rg = w_rg
         cdim = 1 if x.ndim >= 2 else 0
         C = x.shape[cdim]
-        m = x.max(axis=cdim, keepdims=True)
-        with np.errstate(under="ignore", invalid="ignore", divide="ignore"):
-            s = x - m
-            lsm = s - xp.log(xp.exp(s).sum(axis=cdim, keepdims=True))
+        lsm = _log_softmax(xp, x, cdim)
         tt = t * (1 - label_smoothing) + label_smoothing / C if label_smoothing > 0 else t
         if w is not None:
             tt = tt * w.reshape((C,) + (1,) * (x.ndim - cdim - 1))

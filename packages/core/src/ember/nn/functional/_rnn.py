@@ -20,6 +20,8 @@ from __future__ import annotations
 from ...autograd.grad_mode import GradMode
 from ...ops._op import Op, apply
 
+# NOTE: intentionally public in ember.nn.functional (torch has them only as torch.lstm_cell etc.): the RNN cell
+# modules call them and the OpInfo table tests them under these names.
 __all__ = ["lstm_cell", "gru_cell", "rnn_tanh_cell", "rnn_relu_cell"]
 
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
@@ -190,6 +192,8 @@ def _gru_forward(ctx, xp, x2, h0, w_ih, w_hh, b_ih, b_hh, offs, sizes, order, un
     return out, h
 
 
+# NOTE: the time loops of the LSTM/GRU/RNN forwards look alike but are deliberately unrolled per cell type
+# (hot path: in-place ufuncs on preallocated gate buffers, no per-step dispatch on the cell kind).
 def _rnn_forward(ctx, xp, x2, h0, w_ih, w_hh, bias, relu, offs, sizes, order, uniform):
     B = h0.shape[0]
     out, hprev = _states(xp, x2, h0, B, uniform, reverse=order[0] != 0)

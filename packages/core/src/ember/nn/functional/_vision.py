@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ..._tensor import Tensor
-from ...ops._op import Op, apply
+from ...ops._op import HALF, Op, apply
 
 __all__ = ["pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "grid_sample",
            "affine_grid", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle"]
@@ -61,6 +61,8 @@ def _to_xp(xp, m):
 
 class Separable(Op):
     """Apply one sparse matrix per trailing axis (NOTE [ separable axis maps ])."""
+
+    compute_in_float32 = HALF  # scipy.sparse has no half types
 
     def forward(ctx, xp, x, maps):
         ctx.maps = maps

@@ -9,7 +9,8 @@ from ...ops.creation import empty
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter, UninitializedParameter
-from .module import Module, LazyModuleMixin
+from .lazy import LazyModuleMixin
+from .module import Module
 
 __all__ = ["Identity", "Linear", "Bilinear", "LazyLinear"]
 
@@ -56,7 +57,7 @@ class Linear(Module):
 
 
 class NonDynamicallyQuantizableLinear(Linear):
-    pass
+    """A plain Linear (torch uses the subclass only to steer quantization); MultiheadAttention's out_proj."""
 
 
 class Bilinear(Module):

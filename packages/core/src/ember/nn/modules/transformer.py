@@ -12,18 +12,14 @@ from typing import Callable
 from ..parameter import Parameter
 from .module import Module
 from .container import ModuleList
-from .linear import Linear
+from .linear import Linear, NonDynamicallyQuantizableLinear
 from .dropout import Dropout
 from .normalization import LayerNorm
 from .. import functional as F
 from .. import init
 
-__all__ = ["MultiheadAttention", "NonDynamicallyQuantizableLinear", "TransformerEncoderLayer", "TransformerEncoder",
+__all__ = ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
            "TransformerDecoderLayer", "TransformerDecoder", "Transformer"]
-
-
-class NonDynamicallyQuantizableLinear(Linear):
-    """A plain Linear (torch uses the subclass only to steer quantization)."""
 
 
 class MultiheadAttention(Module):

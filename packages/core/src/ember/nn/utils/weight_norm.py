@@ -4,6 +4,7 @@ from __future__ import annotations
 import warnings
 
 from ..modules.module import Module
+from ._legacy_hooks import check_not_registered, remove_hook
 from ..parameter import Parameter, UninitializedParameter
 from .parametrizations import _norm_except_dim, _weight_norm
 
@@ -31,9 +32,7 @@ class WeightNorm:
     def apply(module: Module, name: str, dim: int) -> "WeightNorm":
         warnings.warn("`torch.nn.utils.weight_norm` is deprecated in favor of "
                       "`torch.nn.utils.parametrizations.weight_norm`.", FutureWarning, stacklevel=3)
-        for hook in module._forward_pre_hooks.values():
-            if isinstance(hook, WeightNorm) and hook.name == name:
-                raise RuntimeError(f"Cannot register two weight_norm hooks on the same parameter {name}")
+        check_not_registered(module, WeightNorm, name, "weight_norm")
         if dim is None:
             dim = -1
         fn = WeightNorm(name, dim)
@@ -67,9 +66,4 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
 
 def remove_weight_norm(module: Module, name: str = "weight") -> Module:
     """Undo weight_norm: ``name`` becomes a plain parameter again."""
-    for k, hook in module._forward_pre_hooks.items():
-        if isinstance(hook, WeightNorm) and hook.name == name:
-            hook.remove(module)
-            del module._forward_pre_hooks[k]
-            return module
-    raise ValueError(f"weight_norm of '{name}' not found in {module}")
+    return remove_hook(module, WeightNorm, name, "weight_norm")
