@@ -231,7 +231,7 @@ class finfo:
         self.max = _builtin_float(fi.max)
         self.min = _builtin_float(fi.min)
         self.tiny = self.smallest_normal = _builtin_float(fi.tiny)
-        self.resolution = _builtin_float(fi.resolution)
+        self.resolution = 10.0 ** -fi.precision  # torch's (a Python float; the half types' finfo rounds it)
 
     def __repr__(self):
         return (f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "

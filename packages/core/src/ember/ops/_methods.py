@@ -158,6 +158,19 @@ def _binary_inplace(cls, slow):
     return method
 
 
+def _unary_method(cls, fn):
+    """Method for an elementwise unary op: straight to apply() unless ``out=`` is given."""
+
+    def method(self, *, out=None):
+        if out is None:
+            return apply(cls, self)
+        return fn(self, out=out)
+
+    method.__name__ = fn.__name__
+    method.__doc__ = fn.__doc__
+    return method
+
+
 # methods that are plain functions taking the tensor first
 METHODS = {}
 for _n, _f in vars(E).items():
@@ -170,6 +183,10 @@ for _mod in (R, S, L, I, importlib.import_module(".sorting", __package__),
         if callable(_f) and not _n.startswith("_") and not isinstance(_f, type) and \
                 getattr(_f, "__module__", "") == _mod.__name__:
             METHODS[_n] = _f
+_UNARY_CODE = E._unary_fn(E.Exp, "exp").__code__
+for _n, _cls in E._UNARY.items():
+    if getattr(METHODS.get(_n), "__code__", None) is _UNARY_CODE:  # not the ones elementwise redefines (logit)
+        METHODS[_n] = _unary_method(_cls, METHODS[_n])
 METHODS.update({"tril": C.tril, "triu": C.triu})
 for _skip in ("where", "polygamma", "float_power", "apply", "binary"):
     METHODS.pop(_skip, None)
