@@ -281,3 +281,8 @@ def test_safetensors_matches_reference_package(tmp_path):
 def test_safetensors_bad_files(bad):
     with pytest.raises(ValueError):
         st.load(bad)
+
+
+def test_missing_parent_directory_raises_like_torch(tmp_path):
+    with pytest.raises(RuntimeError, match="Parent directory .* does not exist"):
+        ember.save({"a": 1}, tmp_path / "nope" / "f.ember")

@@ -9,6 +9,7 @@ import numpy as np
 
 from . import _dtype as D
 from ._device import CPU_DEVICE, backend_for, backend_of, device as _device_cls, to_device
+from . import autograd as _autograd  # .backward is looked up per call, so load order does not matter
 from .autograd.grad_mode import GradMode
 
 _ndarray = np.ndarray
@@ -419,9 +420,7 @@ class Tensor:
     # -- autograd -----------------------------------------------------------------------------------------
     def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None) -> None:
         """Accumulate d(self)/d(leaf) into the leaves' ``.grad`` (mirrors torch.Tensor.backward)."""
-        from .autograd import backward  # noqa: PLC0415
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> "Tensor":
         t = Tensor._wrap(self._data)

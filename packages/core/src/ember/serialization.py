@@ -143,6 +143,8 @@ def _write_atomic(f, write_fn) -> None:
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
         d = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(d):
+            raise RuntimeError(f"Parent directory {d} does not exist.")
         fd, tmp = tempfile.mkstemp(prefix=".ember-save-", dir=d)
         try:
             with os.fdopen(fd, "wb") as fh:

@@ -259,6 +259,7 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
     heap = [(-fn._seq, id(fn), fn) for fn in root_nodes if deps[fn] == 0]
     heapq.heapify(heap)
     heappush, heappop = heapq.heappush, heapq.heappop
+    anomaly = AnomalyMode.enabled  # read once: the mode in force when backward starts applies to all of it
     prev_mode = GradMode.enabled
     GradMode.enabled = create_graph
     try:
@@ -303,10 +304,10 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
                 try:
                     in_grads = _call_node(fn, grads, retain_graph)
                 except Exception as err:
-                    if AnomalyMode.enabled:
+                    if anomaly:
                         _anomaly_note(err, fn)
                     raise
-            if AnomalyMode.enabled and AnomalyMode.check_nan:
+            if anomaly and AnomalyMode.check_nan:
                 _check_nan(fn, in_grads)
             for e, g in zip(nexts, in_grads):
                 if e is None:

@@ -167,8 +167,22 @@ def _finish(cls, node, ts, outs, Tensor, params=None):
     node._seq = next(_seq)
     if AnomalyMode.enabled:
         node._trace = traceback.format_stack()[:-2]
-    if cls.save_inputs or cls.save_output:
-        _save(cls, node, ts, res, edges)
+    si = cls.save_inputs
+    if si or cls.save_output:
+        if len(ts) == 1 and cls.saved_for is None and not HOOKS:  # _save's record, inlined for one input
+            saved_out = None
+            if cls.save_output:
+                box = res._vc
+                if box is None:
+                    box = res._vc = [0]
+                saved_out = (res._data, box, box[0])
+            if si:
+                vc = ts[0]._vc
+                node._saved = (ts, (vc[0] if vc is not None else 0,), saved_out)
+            else:
+                node._saved = ((), (), saved_out)
+        else:
+            _save(cls, node, ts, res, edges)
     if 0 not in cls.nondiff_outputs and res._data.dtype.kind in "fcV":
         res._rg = True
         res._grad_fn = node
