@@ -78,3 +78,9 @@ try:
     WORKLOADS += _OPS
 except ImportError:
     pass
+try:
+    from workloads_kernels import WORKLOADS as _KER  # noqa: E402
+
+    WORKLOADS += _KER
+except ImportError:
+    pass

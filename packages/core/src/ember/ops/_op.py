@@ -324,8 +324,8 @@ def apply(cls, *ts, **params):
     if cls.int_to_float and a0.dtype.kind in "biu":
         a0 = a0.astype(_Default.dtype.np)
     h = cls.compute_in_float32
-    # a float first input that is not half rules half out cheaply (what _half_of would find, without its loop)
-    if h and (t0._data.dtype in h or t0._data.dtype.kind not in "fV") and _half_of(h, ts) is not None:
+    # a float first input wider than 2 bytes rules half out cheaply (what _half_of would find, without its loop)
+    if h and (t0._data.dtype.itemsize == 2 or t0._data.dtype.kind not in "fV") and _half_of(h, ts) is not None:
         return _apply_f32(cls, ts, a0, xp, params)  # NOTE [ half precision ]
     if len(ts) == 1:  # one input (unary ops, views, reductions): no lists or generators (NOTE [ per-op overhead ])
         if GradMode.enabled and t0._rg:
@@ -370,6 +370,10 @@ def binary(cls, a, b, **params):
         if ad.__class__ is not bd.__class__:
             _check_same_device(a, b)
         grad = GradMode.enabled and (a._rg or b._rg)
+    elif (b.__class__ is float or b.__class__ is int) and ad.dtype.kind in "fc":
+        # a float/complex tensor with a Python float or int keeps its dtype (torch's wrapped-number rule)
+        bd = b
+        grad = GradMode.enabled and a._rg
     elif isinstance(b, _SCALARS) or isinstance(b, _generic):
         rd = scalar_result(from_numpy_dtype(ad.dtype), b)
         if cls.int_to_float and rd._cat < 2:

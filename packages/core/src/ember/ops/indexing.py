@@ -32,7 +32,7 @@ def _tn(t):
 def _index_array(k):
     """An index list/array/tensor as an array (on its own device), validating its dtype."""
     a = k._data if isinstance(k, Tensor) else np.asarray(k)
-    if isinstance(k, list) and a.size == 0:
+    if isinstance(k, (list, range)) and a.size == 0:
         a = a.astype(np.int64)
     if a.dtype.kind not in "biu":
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -55,7 +55,7 @@ def _convert_key(key, shape):
             if isinstance(k, slice) and k.step is not None and int(k.step) <= 0:
                 raise ValueError("step must be greater than zero")
             out.append(int(k) if isinstance(k, np.integer) else k)
-        elif isinstance(k, (Tensor, list, np.ndarray)):
+        elif isinstance(k, (Tensor, list, np.ndarray, range)):  # torch indexes with a range like a list
             a = _index_array(k)
             if a.ndim == 0 and a.dtype.kind in "iu":
                 out.append(int(a))
