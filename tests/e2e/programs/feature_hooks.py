@@ -93,7 +93,7 @@ def run(torch) -> dict:
     net.zero_grad()
     net(x).pow(2).sum().backward()
     r["x_grad_plain"] = x.grad
-    r["fc_last_grad_plain"] = net.classifier[3].weight.grad
+    r["fc_last_grad_plain"] = net.classifier[3].weight.grad.clone()
     activation.clear()
     net(x)
     r["activations_after_remove"] = len(activation)
@@ -154,3 +154,4 @@ def check(r) -> None:
     assert r["shape_error"] is True
     assert r["loaded_equal"]
     assert r["activations_after_remove"] == 0
+    np.testing.assert_allclose(r["fc_last_grad_hooked"], 0.5 * np.asarray(r["fc_last_grad_plain"]), rtol=1e-12)

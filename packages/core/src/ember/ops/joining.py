@@ -56,6 +56,16 @@ def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
     tensors = _tensor_list(tensors, "cat")
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    a0 = tensors[0]._data
+    nd, dt0 = a0.ndim, a0.dtype
+    if nd and a0.shape != (0,) and -nd <= dim < nd and all(t._data.dtype is dt0 and t._data.ndim == nd
+                                                          for t in tensors):
+        # common case (same dtype and rank, no legacy empties): let concatenate check the sizes, and only on
+        # failure run the checks below for torch's message
+        try:
+            return _out(apply(Cat, *tensors, dim=dim % nd, dtype=dt0, skip=(False,) * len(tensors)), out)
+        except ValueError:
+            pass
     for i, t in enumerate(tensors):
         if t.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")

@@ -1,19 +1,27 @@
 """Shape and view ops: view/reshape, permute/transpose, squeeze/unsqueeze, expand, flatten, ..."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._tensor import Tensor, _wrap_dim
-from ._op import Op, apply
+from ..autograd.grad_mode import GradMode
+from ._op import NULL, Op, apply
 
 
 def _shape_arg(shape):
     if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
         shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+    for s in shape:
+        if s.__class__ is not int:  # numpy ints, 0-d tensors, SymInt-likes: convert once
+            return tuple(int(s) for s in shape)
+    return shape
 
 
 def _infer_shape(shape, numel, op="view"):
+    if -1 not in shape and math.prod(shape) == numel and (not shape or min(shape) >= 0):
+        return shape  # the common case: a fully specified, valid shape
     neg = [i for i, s in enumerate(shape) if s == -1]
     if len(neg) > 1:
         raise RuntimeError("only one dimension can be inferred")
@@ -66,6 +74,9 @@ def view(input, *shape):
 
         return _view_dtype(input, to_dtype(shape[0]))
     shape = _infer_shape(_shape_arg(shape), input._data.size)
+    if not (input._rg and GradMode.enabled):  # no graph: make the view directly (same checks as View.forward)
+        # View.forward uses only array methods, so no array module is needed
+        return input._make_view(View.forward(NULL, None, input._data, shape), (View, {"shape": shape}))
     return apply(View, input, shape=shape)
 
 

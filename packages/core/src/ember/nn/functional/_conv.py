@@ -139,6 +139,73 @@ def _needs(ctx, i: int) -> bool:
     return ctx.next_functions[i] is not None
 
 
+# -- depthwise fast path (NOTE [ depthwise kernels ] in _conv_kernels.py) ---------------------------------
+_DW: list = []
+
+
+def _dw(xp, x, nsp):
+    """The numba depthwise kernels for 1-D/2-D float32/float64 NumPy arrays, else None (generic path)."""
+    if xp is not np or nsp > 2 or x.dtype.char not in "fd":
+        return None
+    if not _DW:
+        try:
+            from . import _conv_kernels as k  # noqa: PLC0415  (numba is optional and slow to import)
+        except ImportError:
+            k = None
+        _DW.append(k)
+    return _DW[0]
+
+
+def _as4d(a, nsp):
+    """(N, C, L) -> (N, C, 1, L) so the 2-D kernels serve 1-D convolutions."""
+    return np.ascontiguousarray(a if nsp == 2 else a[:, :, None, :])
+
+
+def _hw(t, nsp, one=1):
+    """A per-dim parameter as its 2-D (h, w) pair."""
+    return tuple(t) if nsp == 2 else (one,) + tuple(t)
+
+
+def _dw_conv(k, x, w, stride, lo, dil, out):
+    """Depthwise Conv forward: x (N, C, *S), w (C*m, 1, *K) -> (N, C*m, *out)."""
+    nsp = len(out)
+    xpad = _as4d(_pad_for(np, x, lo, _needed(out, w.shape[2:], stride, dil)), nsp)
+    oc = w.shape[0]
+    y = np.empty((x.shape[0], oc) + _hw(out, nsp), x.dtype)
+    sh, sw = _hw(stride, nsp)
+    dh, dw = _hw(dil, nsp)
+    k.dw_forward(xpad, _as4d(w, nsp)[:, 0], y, oc // x.shape[1], sh, sw, dh, dw)
+    return y.reshape((x.shape[0], oc) + tuple(out))
+
+
+def _dw_weight(k, x, g, stride, lo, dil, ksize):
+    """Depthwise ConvWeight: x (N, C, *S), g (N, C*m, *O) -> (C*m, 1, *K)."""
+    nsp = len(ksize)
+    out = g.shape[2:]
+    xpad = _as4d(_pad_for(np, x, lo, _needed(out, ksize, stride, dil)), nsp)
+    oc = g.shape[1]
+    gw = np.empty((oc,) + _hw(ksize, nsp), x.dtype)
+    sh, sw = _hw(stride, nsp)
+    dh, dw = _hw(dil, nsp)
+    k.dw_weight_grad(xpad, _as4d(g, nsp), gw, oc // x.shape[1], sh, sw, dh, dw)
+    return gw.reshape((oc, 1) + tuple(ksize))
+
+
+def _dw_transpose(k, x, w, groups, stride, lo, dil, out):
+    """ConvTranspose with one output channel per group: x (N, G*m, *I), w (G*m, 1, *K) -> (N, G, *out)."""
+    nsp = len(out)
+    insize, ksize = x.shape[2:], w.shape[2:]
+    full = [max(n, l + o) for n, l, o in zip(_needed(insize, ksize, stride, dil), lo, out)]
+    buf = np.empty((x.shape[0], groups) + _hw(full, nsp), x.dtype)
+    sh, sw = _hw(stride, nsp)
+    dh, dw = _hw(dil, nsp)
+    k.dw_input_grad(_as4d(x, nsp), _as4d(w, nsp)[:, 0], buf, x.shape[1] // groups, sh, sw, dh, dw)
+    buf = buf.reshape((x.shape[0], groups) + tuple(full))
+    if all(l == 0 and f == o for l, f, o in zip(lo, full, out)):
+        return buf
+    return np.ascontiguousarray(buf[(slice(None), slice(None)) + tuple(slice(l, l + o) for l, o in zip(lo, out))])
+
+
 # -- the three ops (NOTE [ conv as three ops ]) -----------------------------------------------------------
 class Conv(Op):
     save_inputs = (0, 1)
@@ -154,6 +221,12 @@ class Conv(Op):
         oc = w.shape[0]
         nsp = len(ksize)
         ck, L = (c // groups) * _prod(ksize), _prod(out)
+        k = _dw(xp, x, nsp) if groups == c and groups > 1 else None
+        if k is not None:
+            y = _dw_conv(k, x, w, stride, lo, dil, out)
+            if b is not None:
+                y += b.reshape((oc,) + (1,) * nsp)
+            return y
         wm = w.reshape(groups, oc // groups, ck)
         if _batch_last(out):
             cols = _im2col(xp, x, ksize, out, stride, lo, dil, True).reshape(groups, ck, L * n)
@@ -185,6 +258,12 @@ class ConvTranspose(Op):
         cout = cout_g * groups
         cin_g = cin // groups
         L, kk = _prod(insize), _prod(ksize)
+        k = _dw(xp, x, len(ksize)) if cout_g == 1 and groups > 1 else None
+        if k is not None:
+            y = _dw_transpose(k, x, w, groups, stride, lo, dil, out)
+            if b is not None:
+                y += b.reshape((cout,) + (1,) * len(ksize))
+            return y
         # batch-last layout (NOTE [ im2col layout ]): one GEMM, then col2im with long contiguous runs
         xt = xp.ascontiguousarray(xp.moveaxis(x, 0, -1)).reshape(groups, cin_g, L * n)
         wm = w.reshape(groups, cin_g, cout_g * kk).transpose(0, 2, 1)
@@ -229,6 +308,9 @@ class ConvWeight(Op):
         out = g.shape[2:]
         cg, ocg = c // groups, oc // groups
         ck, L = cg * _prod(ksize), _prod(out)
+        k = _dw(xp, x, len(ksize)) if cg == 1 and groups > 1 else None
+        if k is not None:
+            return _dw_weight(k, x, g, stride, lo, dil, ksize)
         if _batch_last(out):
             cols = _im2col(xp, x, ksize, out, stride, lo, dil, True).reshape(groups, ck, L * n)
             gt = xp.ascontiguousarray(xp.moveaxis(g, 0, -1)).reshape(groups, ocg, L * n)
