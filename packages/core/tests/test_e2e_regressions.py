@@ -46,3 +46,56 @@ def test_retain_grad_sees_the_gradient_after_tensor_hooks():
     h2.retain_grad()
     h2.sum().backward()
     np.testing.assert_allclose(h2.grad.numpy(), 2.0)
+
+
+def test_range_as_an_index_like_a_list():
+    # the "What is torch.nn really?" tutorial's nll: input[range(n), target]
+    x = ember.arange(12.0).reshape(3, 4)
+    target = ember.tensor([1, 0, 3])
+    np.testing.assert_array_equal(x[range(3), target].numpy(), [1.0, 4.0, 11.0])
+    np.testing.assert_array_equal(x[range(1, 3)].numpy(), x[[1, 2]].numpy())
+    y = ember.zeros(3, 4)
+    y[range(3), target] = 1.0
+    np.testing.assert_array_equal(y.sum(1).numpy(), [1.0, 1.0, 1.0])
+    assert x[range(0)].shape == (0, 4)
+
+
+def test_python_scalar_conversion_of_many_elements_is_a_value_error():
+    for conv in (float, int, complex):
+        with pytest.raises(ValueError, match="only one element tensors can be converted to Python scalars"):
+            conv(ember.ones(2))
+    with pytest.raises(RuntimeError, match="cannot be converted to Scalar"):
+        ember.ones(2).item()
+    assert float(ember.ones(1, 1)) == 1.0
+
+
+def test_ctc_gradient_on_a_log_probs_leaf_matches_torch():
+    # torch's documented example differentiates w.r.t. log_softmax(...).detach().requires_grad_(): its kernel
+    # returns exp(log_probs) - posterior on frames inside input_length, NaN for an infinite loss
+    F = ember.nn.functional
+    x = np.random.default_rng(0).standard_normal((6, 2, 4))
+    lp = ember.tensor(x).log_softmax(2).detach().requires_grad_()
+    loss = F.ctc_loss(lp, ember.tensor([[1, 2, 2], [3, 1, 0]]), [6, 5], [3, 2])
+    loss.backward()
+    g = lp.grad.numpy()
+    np.testing.assert_array_equal(g[5, 1], 0.0)  # frame past input_length 5
+    # each frame's gradient sums to scale * (1 - 1) = 0: exp(lp) and the posterior both sum to one
+    np.testing.assert_allclose(g[:5].sum(-1), 0.0, atol=1e-12)
+    lp2 = ember.tensor(x[:2, :1]).log_softmax(2).detach().requires_grad_()
+    F.ctc_loss(lp2, ember.tensor([[1, 1]]), [2], [2], reduction="sum").backward()
+    assert np.isnan(lp2.grad.numpy()).all()
+    lp2.grad = None
+    F.ctc_loss(lp2, ember.tensor([[1, 1]]), [2], [2], reduction="sum", zero_infinity=True).backward()
+    np.testing.assert_array_equal(lp2.grad.numpy(), 0.0)
+
+
+def test_ctc_gradient_values_match_torch():
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(1).standard_normal((6, 2, 4))
+    grads = []
+    for lib in (ember, torch):
+        lp = lib.tensor(x).log_softmax(2).detach().requires_grad_()
+        lib.nn.functional.ctc_loss(lp, lib.tensor([[1, 2, 2], [3, 1, 0]]), lib.tensor([6, 5]),
+                                   lib.tensor([3, 2])).backward()
+        grads.append(lp.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-9, atol=1e-12)

@@ -317,14 +317,20 @@ class Tensor:
             a = a.astype(np.float32)
         return a.tolist()
 
+    def _one_element(self):
+        # torch: float()/int()/complex() of a multi-element tensor is a ValueError (item() is a RuntimeError)
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
+
     def __float__(self):
-        return float(self.item())
+        return float(self._one_element())
 
     def __int__(self):
-        return int(self.item())
+        return int(self._one_element())
 
     def __complex__(self):
-        return complex(self.item())
+        return complex(self._one_element())
 
     def __index__(self):
         if self._data.dtype.kind not in "biu" or self._data.size != 1:

@@ -31,10 +31,17 @@ def dw_forward(xp, w, out, m, sh, sw, dh, dw):  # pragma: no cover - compiled
             for a in range(KH):
                 for b in range(KW):
                     wv = w[oc, a, b]
+                    off = b * dw
                     for i in range(OH):
                         r = i * sh + a * dh
-                        for j in range(OW):
-                            o[i, j] += wv * x[r, j * sw + b * dw]
+                        if sw == 1:  # unit stride: row views indexed by j >= 0 (no wraparound) vectorise
+                            orow = o[i]
+                            xr = x[r, off:]
+                            for j in range(OW):
+                                orow[j] += wv * xr[j]
+                        else:
+                            for j in range(OW):
+                                o[i, j] += wv * x[r, j * sw + off]
 
 
 @nb.njit(cache=True, nogil=True)
@@ -51,10 +58,17 @@ def dw_input_grad(g, w, gxp, m, sh, sw, dh, dw):  # pragma: no cover - compiled
             for a in range(KH):
                 for b in range(KW):
                     wv = w[oc, a, b]
+                    off = b * dw
                     for i in range(OH):
                         r = i * sh + a * dh
-                        for j in range(OW):
-                            gx[r, j * sw + b * dw] += wv * gg[i, j]
+                        if sw == 1:
+                            gr = gg[i]
+                            xr = gx[r, off:]
+                            for j in range(OW):
+                                xr[j] += wv * gr[j]
+                        else:
+                            for j in range(OW):
+                                gx[r, j * sw + off] += wv * gg[i, j]
 
 
 @nb.njit(cache=True, nogil=True)
@@ -72,10 +86,17 @@ def dw_weight_grad(xp, g, gw, m, sh, sw, dh, dw):  # pragma: no cover - compiled
                     gg = g[n, oc]
                     x = xp[n, c]
                     acc[:] = 0
+                    off = b * dw
                     for i in range(OH):
                         r = i * sh + a * dh
-                        for j in range(OW):
-                            acc[j] += gg[i, j] * x[r, j * sw + b * dw]
+                        if sw == 1:
+                            gr = gg[i]
+                            xr = x[r, off:]
+                            for j in range(OW):
+                                acc[j] += gr[j] * xr[j]
+                        else:
+                            for j in range(OW):
+                                acc[j] += gg[i, j] * x[r, j * sw + off]
                     for j in range(OW):
                         tot += acc[j]
                 gw[oc, a, b] = tot

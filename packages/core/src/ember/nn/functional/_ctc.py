@@ -1,9 +1,11 @@
 """CTC loss: log-space alpha recursion vectorised over the batch, beta recursion for the gradient.
 
-NOTE [ ctc gradient ]: the gradient is the exact derivative w.r.t. ``log_probs``:
--exp(logsumexp_{s: l'_s = c}(alpha_t(s) + beta_t(s)) + nll). torch returns that plus exp(log_probs), which
-only agrees after a log_softmax backward; ember's equals torch's whenever log_probs come from log_softmax
-(the usual case) and is the true derivative otherwise. Double backward is not supported.
+NOTE [ ctc gradient ]: like torch, the gradient w.r.t. ``log_probs`` is
+exp(log_probs) - exp(logsumexp_{s: l'_s = c}(alpha_t(s) + beta_t(s)) + nll) on frames t < input_length (0 after).
+That is torch's "gradient through an implied log_softmax": the true derivative of the loss is only the second
+term, and the two agree once a log_softmax backward follows (the usual case, where the row sums cancel). ember
+returns torch's numbers so that programs feeding a detached log_softmax leaf (the documented example) match.
+Double backward is not supported.
 """
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ def _extended(xp, targets, s_max, blank):
 class CTCGrad(Op):
     """d nll_n / d log_probs (forward); its own derivative is not implemented."""
 
-    def forward(ctx, xp, lp, alpha=None, ext=None, skip=None, in_len=None, tl=None, nll=None):
+    def forward(ctx, xp, lp, alpha=None, ext=None, skip=None, in_len=None, tl=None, nll=None, zero_infinity=False):
         T, N, C = lp.shape
         L = ext.shape[1]
         tt = xp.arange(T).reshape(T, 1)
@@ -77,7 +79,12 @@ class CTCGrad(Op):
         w = xp.where(xp.isfinite(w), w, 0) * (tt[:, :, None] < in_len[None, :, None])
         flat = ((tt * N + xp.arange(N)[None, :])[:, :, None] * C + ext[None]).reshape(-1)
         g = xp.bincount(flat, weights=w.reshape(-1).astype(np.float64), minlength=T * N * C)
-        return (-g).reshape(T, N, C).astype(lp.dtype)
+        # torch's kernel adds exp(log_probs) on the frames inside input_length (NOTE [ ctc gradient ])
+        out = xp.exp(lp) * (tt < in_len[None, :])[:, :, None] - g.reshape(T, N, C)
+        # an infinite loss has a NaN gradient, or none at all under zero_infinity (as in torch)
+        bad = ~xp.isfinite(nll)
+        out = xp.where(bad[None, :, None], 0.0 if zero_infinity else np.nan, out)
+        return out.astype(lp.dtype)
 
     def backward(ctx, g):
         raise RuntimeError("double backward (create_graph=True) is not implemented for ctc_loss")
@@ -111,7 +118,7 @@ class CTCLoss(Op):
         nll = xp.where(in_len > 0, nll, xp.where(tl == 0, 0, np.inf)).astype(lp.dtype)
         inf = ~xp.isfinite(nll)
         ctx.alpha, ctx.ext, ctx.skip, ctx.in_len, ctx.tl, ctx.nll = alpha, ext, skip, in_len, tl, nll
-        ctx.inf, ctx.zero_infinity = inf, zero_infinity
+        ctx.zero_infinity = zero_infinity
         if zero_infinity:
             nll = xp.where(inf, 0, nll).astype(lp.dtype)
         return nll
@@ -120,10 +127,8 @@ class CTCLoss(Op):
         (lp,) = ctx.inputs
         nll = ctx.nll
         grad = apply(CTCGrad, lp, alpha=ctx.alpha, ext=ctx.ext, skip=ctx.skip, in_len=ctx.in_len, tl=ctx.tl,
-                     nll=nll)
-        keep = ~ctx.inf if ctx.zero_infinity else None
-        c = g if keep is None else g * Tensor._wrap(keep)
-        return grad * c.reshape(1, -1, 1)
+                     nll=nll, zero_infinity=ctx.zero_infinity)
+        return grad * g.reshape(1, -1, 1)
 
 
 def _lengths(v, name: str, n: int):

@@ -345,7 +345,14 @@ class CrossEntropy(Op):
         ctx.w_rg = w_rg
         cdim = 1 if x.ndim >= 2 else 0
         C = x.shape[cdim]
-        lsm = _log_softmax(xp, x, cdim)
+        # one pass of exp: the normalised exponentials are kept as the softmax backward needs
+        m = x.max(axis=cdim, keepdims=True)
+        with np.errstate(under="ignore", invalid="ignore", divide="ignore"):
+            lsm = x - m
+            sm = xp.exp(lsm)
+            se = sm.sum(axis=cdim, keepdims=True)
+            lsm -= xp.log(se)
+            sm /= se
         ts, valid, wt = _class_terms(xp, t, cdim, C, ignore_index, w)
         wt = wt.astype(x.dtype, copy=False)
         loss = -xp.take_along_axis(lsm, xp.expand_dims(ts, cdim), cdim).squeeze(cdim) * wt
@@ -355,25 +362,51 @@ class CrossEntropy(Op):
             smooth = -(lsm * wb).sum(axis=cdim) * valid
             loss = (1 - eps) * loss + (eps / C) * smooth
         ctx.cdim, ctx.C, ctx.ts, ctx.valid, ctx.wt, ctx.w, ctx.xp = cdim, C, ts, valid, wt, w, xp
-        ctx.lsm, ctx.eps, ctx.reduction = lsm, eps, reduction
+        ctx.sm, ctx.eps, ctx.reduction = sm, eps, reduction
         return _class_reduce(ctx, xp, loss, wt, reduction, x.dtype)
 
     def backward(ctx, g):
         if ctx.w_rg:
             _weight_grad_error()
         xp, cdim, C, eps = ctx.xp, ctx.cdim, ctx.C, ctx.eps
-        dt = ctx.lsm.dtype
+        if not GradMode.enabled:  # no graph of the backward: one fused pass over the softmax
+            return apply(CrossEntropyGrad, g, sm=ctx.sm, ts=ctx.ts, valid=ctx.valid, wt=ctx.wt, w=ctx.w, cdim=cdim,
+                         eps=eps, reduction=ctx.reduction, denom=getattr(ctx, "denom", None)), None, None
+        dt = ctx.sm.dtype
         # effective target distribution A (rows sum to asum): d loss / dx = softmax * asum - A
         a = _one_hot_along(xp, ctx.ts, cdim, C, dt) * xp.expand_dims(ctx.wt * (1 - eps), cdim)
         if eps > 0:
             wb = ctx.w.reshape((C,) + (1,) * (a.ndim - cdim - 1)).astype(dt) if ctx.w is not None else 1.0
             a = a + xp.expand_dims(ctx.valid, cdim) * (wb * (eps / C))
         asum = a.sum(axis=cdim, keepdims=True)
-        if GradMode.enabled:  # create_graph: softmax must stay differentiable w.r.t. x
-            sm = apply(LogSoftmax, ctx.inputs[0], dim=cdim).exp()
-        else:
-            sm = Tensor._wrap(xp.exp(ctx.lsm))
+        # create_graph: softmax must stay differentiable w.r.t. x
+        sm = apply(LogSoftmax, ctx.inputs[0], dim=cdim).exp()
         return (sm * Tensor._wrap(asum) - Tensor._wrap(a)) * _class_grad_scale(ctx, g), None, None
+
+
+class CrossEntropyGrad(Op):
+    """d cross_entropy / d x without create_graph: ``softmax * asum - A`` times the incoming grad, where A is the
+    (smoothed, weighted) target distribution and asum its row sum; A is applied by index, never made dense."""
+
+    def forward(ctx, xp, g, sm, ts, valid, wt, w, cdim, eps, reduction, denom):
+        C = sm.shape[cdim]
+        scale = g / denom if reduction == "mean" else g  # a scalar, or the per-target grads for 'none'
+        coef = wt * (1 - eps) * scale
+        asum = wt * (1 - eps)
+        if eps > 0:
+            wsum = w.sum() if w is not None else C
+            asum = asum + valid * (wsum * (eps / C))
+        r = sm * xp.expand_dims((asum * scale).astype(sm.dtype, copy=False), cdim)
+        idx = xp.expand_dims(ts, cdim)
+        xp.put_along_axis(r, idx, xp.take_along_axis(r, idx, cdim) -
+                          xp.expand_dims(coef, cdim).astype(sm.dtype, copy=False), cdim)
+        if eps > 0:
+            wb = w.reshape((C,) + (1,) * (r.ndim - cdim - 1)) if w is not None else 1.0
+            r -= (xp.expand_dims(valid * scale, cdim) * (wb * (eps / C))).astype(sm.dtype, copy=False)
+        return r
+
+    def backward(ctx, gg):
+        raise RuntimeError("CrossEntropyGrad is only used without create_graph")
 
 
 class CrossEntropyProb(Op):

@@ -23,10 +23,46 @@ def _needs(ctx, i):
     return ctx.next_functions[i] is not None
 
 
+_ROWK: list = []
+
+
+def _row_kernels(xp, x, w, b, axes):
+    """The numba row kernels (NOTE [ row norm kernels ]) when normalising the trailing axes of a float32/64
+    NumPy array with an affine weight/bias spanning exactly those axes (layer_norm), else None."""
+    if xp is not np or x.dtype.char not in "fd" or x.size == 0 or axes != tuple(range(x.ndim - len(axes), x.ndim)):
+        return None
+    tail = x.shape[x.ndim - len(axes):]
+    for p in (w, b):
+        if p is not None and (p.shape != tail or p.dtype != x.dtype):
+            return None
+    if not _ROWK:
+        try:
+            from . import _norm_kernels as k  # noqa: PLC0415  (numba is optional and slow to import)
+        except ImportError:
+            k = None
+        _ROWK.append(k)
+    return _ROWK[0]
+
+
+def _rows2d(a, d):
+    return np.ascontiguousarray(a).reshape(-1, d)
+
+
 class Normalize(Op):
     save_inputs = (0, 1)
 
     def forward(ctx, xp, x, w, b, axes, eps, stats=None):
+        k = _row_kernels(xp, x, w, b, axes) if stats is None else None
+        if k is not None:
+            d = x.size // _prod(x.shape[:x.ndim - len(axes)])
+            x2 = _rows2d(x, d)
+            y = np.empty_like(x2)
+            mean, invstd = np.empty(len(x2), x.dtype), np.empty(len(x2), x.dtype)
+            k.row_norm_fwd(x2, None if w is None else w.reshape(d), None if b is None else b.reshape(d),
+                           float(eps), y, mean, invstd)
+            kshape = x.shape[:x.ndim - len(axes)] + (1,) * len(axes)
+            ctx.p = (axes, eps, mean.reshape(kshape), invstd.reshape(kshape))
+            return y.reshape(x.shape)
         mean = x.mean(axis=axes, keepdims=True)
         xc = x - mean
         var = (xc * xc).mean(axis=axes, keepdims=True)
@@ -63,6 +99,18 @@ class NormalizeBackward(Op):
     """The fused closed-form gradient of Normalize (used when no graph of the backward is recorded)."""
 
     def forward(ctx, xp, g, x, w, axes, mean, invstd, need):
+        k = _row_kernels(xp, x, w, None, axes) if g.dtype == x.dtype else None
+        if k is not None:
+            d = x.size // mean.size
+            x2 = _rows2d(x, d)
+            gx = np.empty_like(x2) if need[0] else None
+            acc = (np.zeros(d) if need[1] and w is not None else None, np.zeros(d) if need[2] and w is not None
+                   else None)
+            k.row_norm_bwd(_rows2d(g, d), x2, None if w is None else w.reshape(d), mean.reshape(-1),
+                           invstd.reshape(-1), gx, *acc)
+            out = (None if gx is None else gx.reshape(x.shape),) + tuple(
+                None if a is None else a.astype(x.dtype).reshape(w.shape) for a in acc)
+            return tuple(xp.zeros((), x.dtype) if a is None else a for a in out)
         xhat = (x - mean) * invstd
         gh = g * w if w is not None else g
         gx = None
@@ -83,6 +131,13 @@ def _reduce_to(xp, a, shape):
     axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and a.shape[lead + i] != 1)
     r = a.sum(axis=axes, keepdims=True) if axes else a
     return r.reshape(shape)
+
+
+def _prod(t) -> int:
+    p = 1
+    for v in t:
+        p *= int(v)
+    return p
 
 
 def _normalize(x, w, b, axes, eps, stats=None):

@@ -7,6 +7,8 @@ each other's backward. Adaptive average pooling is separable and uses the sparse
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from ..._tensor import Tensor
@@ -74,6 +76,13 @@ def _pool_out(size, k, s, p, d, ceil_mode):
     return o
 
 
+def _kernel_slices(xpad, ksize, stride, dil, out):
+    """For each kernel position (row-major), the strided view of ``xpad``'s trailing dims it reads per output."""
+    for kpos in itertools.product(*[range(k) for k in ksize]):
+        yield xpad[(Ellipsis,) + tuple(slice(k * d, k * d + s * (o - 1) + 1, s)
+                                       for k, d, s, o in zip(kpos, dil, stride, out))]
+
+
 class MaxPool(Op):
     nondiff_outputs = (1,)
 
@@ -82,14 +91,21 @@ class MaxPool(Op):
         sp = x.shape[-nsp:]
         need = [(o - 1) * s + d * (k - 1) + 1 for o, k, s, d in zip(out, ksize, stride, dil)]
         xpad = _pad_for(xp, x, pad, need, value=-np.inf)
-        win = _windows(xp, xpad, ksize, out, stride, dil, kernel_first=False)  # (..., *O, *K)
-        lead = x.shape[:-nsp]
-        wf = win.reshape(lead + tuple(out) + (-1,))
-        am = xp.argmax(wf, axis=-1)
-        val = xp.take_along_axis(wf, am[..., None], axis=-1)[..., 0]
-        if xp.isnan(x).any():  # torch propagates NaN through max pooling
-            nan = xp.isnan(wf).any(-1)
-            val = xp.where(nan, xp.nan, val)
+        # NOTE [ pooling by kernel position ]: one strided slice per kernel position, combined elementwise over
+        # output-sized arrays; a reduction over the small kernel axes of a window view is several times slower.
+        # Pass 1 takes the max (np.maximum propagates NaN, as torch does); pass 2, in reverse kernel order, marks
+        # the first position holding it (torch's first-maximum tie rule; the first NaN for a NaN window).
+        has_nan = bool(xp.isnan(x).any())
+        sls = list(_kernel_slices(xpad, ksize, stride, dil, out))
+        val = sls[0].copy()
+        for sl in sls[1:]:
+            xp.maximum(val, sl, out=val)
+        am = xp.zeros(val.shape, np.int8 if len(sls) < 128 else np.int64)
+        for ki in range(len(sls) - 1, -1, -1):  # down to 0: a tie with position 0 must end at 0
+            m = sls[ki] == val
+            if has_nan:
+                m |= xp.isnan(sls[ki])
+            xp.copyto(am, ki, where=m)
         # flat input index of each argmax = flat index of its window origin + flat offset of the kernel element
         origin = np.zeros((), np.int64)
         koff = np.zeros((), np.int64)
@@ -185,9 +201,14 @@ class AvgPool(Op):
         ctx.p = (ksize, stride, pad, out, div, divisor_override, x.shape[-nsp:])
         need = [(o - 1) * s + k for o, k, s in zip(out, ksize, stride)]
         xpad = _pad_for(xp, x, pad, need)
-        win = _windows(xp, xpad, ksize, out, stride, (1,) * nsp)  # (..., *K, *O)
-        lead = x.ndim - nsp
-        y = win.sum(axis=tuple(range(lead, lead + nsp)))
+        # NOTE [ pooling by kernel position ]; half types accumulate in float32
+        acc = np.float32 if x.dtype.kind == "f" and x.dtype.itemsize < 4 else x.dtype
+        y = None
+        for sl in _kernel_slices(xpad, ksize, stride, (1,) * nsp, out):
+            if y is None:
+                y = sl.astype(acc, copy=True)
+            else:
+                y += sl
         if divisor_override is not None:
             y = y / x.dtype.type(divisor_override)
         else:
