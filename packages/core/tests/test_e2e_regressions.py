@@ -99,3 +99,39 @@ def test_ctc_gradient_values_match_torch():
                                    lib.tensor([3, 2])).backward()
         grads.append(lp.grad.numpy())
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-9, atol=1e-12)
+
+
+def test_linspace_has_torchs_symmetric_single_rounding_bits():
+    # torch: start + step*i on the first half, end - step*(n-1-i) on the second, one rounding each; for n=20
+    # NumPy's start + i*step differs in the last bit at several points
+    from fractions import Fraction
+
+    for n, dt in ((20, ember.float64), (28, ember.float64), (20, ember.float32)):
+        got = ember.linspace(-1, 1, n, dtype=dt).numpy()
+        npdt = np.float64 if dt is ember.float64 else np.float32
+        step = (npdt(1) - npdt(-1)) / npdt(n - 1)
+        want = [float(Fraction(-1) + Fraction(float(step)) * i) if i < n // 2 else
+                float(Fraction(1) - Fraction(float(step)) * (n - 1 - i)) for i in range(n)]
+        np.testing.assert_array_equal(got, np.asarray(want).astype(npdt))
+    # integer linspace truncates the ends before stepping (torch), not only the values
+    np.testing.assert_array_equal(ember.linspace(0.5, 10.7, 5, dtype=ember.int64).numpy(), [0, 2, 5, 7, 10])
+
+
+def test_grid_sample_gradient_at_pixel_centres_and_borders_matches_torch():
+    # an identity spatial transformer samples exactly at pixel centres: the bilinear gradient there depends on
+    # the side each unnormalised coordinate rounds to (torch: fma(x + 1, W / 2, -0.5)); border clipping gives
+    # no gradient at the border itself
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal((2, 1, 20, 20))
+    th = np.stack([np.eye(2, 3), np.eye(2, 3) * 1.5])
+    for pm in ("zeros", "border", "reflection"):
+        for dt in ("float64", "float32"):
+            grads = []
+            for lib in (ember, torch):
+                F = lib.nn.functional
+                t = lib.tensor(th.astype(dt)).requires_grad_()
+                grid = F.affine_grid(t, (2, 1, 20, 20), align_corners=False)
+                out = F.grid_sample(lib.tensor(x.astype(dt)), grid, padding_mode=pm, align_corners=False)
+                (out * lib.arange(out.numel(), dtype=out.dtype).reshape(out.shape)).sum().backward()
+                grads.append(t.grad.numpy())
+            np.testing.assert_allclose(grads[0], grads[1], rtol=1e-9 if dt == "float64" else 1e-4, atol=1e-6)

@@ -39,4 +39,5 @@ PROGRAMS = [
     "numerical_recipes",
     "graph_conv",
     "autograd_utilities",
+    "spatial_transformer",
 ]

@@ -66,10 +66,11 @@ def run(torch) -> dict:
                           align_corners=False)
     identity_err = (F.grid_sample(x0, grid0, align_corners=False) - x0).abs().max()
 
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.5)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.5)
     losses, thetas = [], []
-    for epoch in range(2):
+    for epoch in range(4):
         model.train()
+        total = 0.0
         for b in range(3):
             data = torch.from_numpy(images[b])
             target = torch.from_numpy(labels[b])
@@ -78,7 +79,8 @@ def run(torch) -> dict:
             loss = F.nll_loss(output, target)
             loss.backward()
             optimizer.step()
-        losses.append(loss.item())
+            total += loss.item()
+        losses.append(total / 3)
         thetas.append(theta.detach()[0])
 
     model.eval()

@@ -238,11 +238,44 @@ def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad=F
     start = start.item() if isinstance(start, Tensor) else start
     end = end.item() if isinstance(end, Tensor) else end
     d = _dt(dtype)
+    xp = _xp(device)
+    if steps > 1 and (d.np in (np.float32, np.float64) or d.np.kind == "i" or d.np.kind == "u" and
+                      min(start, end) >= 0):
+        return _new(_torch_linspace(xp, start, end, steps, d.np), requires_grad)
     if d._cat < 2:
         arr = np.linspace(start, end, steps)
         arr = np.trunc(arr).astype(d.np) if d._cat else arr.astype(d.np)
-        return _new(_xp(device).asarray(arr), requires_grad)
-    return _new(_xp(device).linspace(start, end, steps, dtype=np.float64).astype(d.np), requires_grad)
+        return _new(xp.asarray(arr), requires_grad)
+    return _new(xp.linspace(start, end, steps, dtype=np.float64).astype(d.np), requires_grad)
+
+
+def _torch_linspace(xp, start, end, steps: int, np_dtype):
+    """torch's CPU linspace, bit for bit: ``start + step*i`` on the first half and ``end - step*(steps-1-i)`` on
+    the second, each rounded once (an FMA), in float32 for float32 and float64 otherwise; integer dtypes truncate
+    the ends first and the values last. Grids built from it (affine_grid) then land on the same side of pixel
+    centres as torch's, which decides bilinear gradients there."""
+    ct = np.float32 if np_dtype == np.float32 else np.float64
+    if np.dtype(np_dtype).kind in "iu":
+        start, end = int(start), int(end)
+    s, e = ct(start), ct(end)
+    step = (e - s) / ct(steps - 1)
+    i = xp.arange(steps, dtype=np.float64)
+    first = i < steps // 2
+    k = xp.where(first, i, i - (steps - 1))  # the second half counts back from ``end``
+    base = xp.where(first, np.float64(s), np.float64(e))
+    if ct is np.float32:  # float32 * integer is exact in float64: one rounding, to float32
+        out = (base + np.float64(step) * k).astype(np.float32)
+    else:  # float64: step*k exactly as hi*k + lo*k (Veltkamp split), then a compensated sum
+        step = np.float64(step)
+        c = np.float64(134217729.0) * step
+        hi = c - (c - step)
+        lo = step - hi
+        p = hi * k
+        s1 = base + p
+        bb = s1 - base
+        err = (base - (s1 - bb)) + (p - bb)
+        out = s1 + (err + lo * k)
+    return out.astype(np_dtype) if np.dtype(np_dtype).kind not in "iu" else xp.trunc(out).astype(np_dtype)
 
 
 def logspace(start, end, steps: int, base: float = 10.0, *, dtype=None, device=None, requires_grad=False):

@@ -206,6 +206,25 @@ def _dw_transpose(k, x, w, groups, stride, lo, dil, out):
     return np.ascontiguousarray(buf[(slice(None), slice(None)) + tuple(slice(l, l + o) for l, o in zip(lo, out))])
 
 
+# -- numba im2col / col2im (NOTE [ im2col kernels ] in _conv_kernels.py) ---------------------------------
+def _nb_im2col(k, x, ksize, out, stride, lo, dil, batch_last):
+    """im2col of a 1-D/2-D NumPy input by the parallel kernel: (N, C*K, L), or batch last (C*K, N, L)."""
+    nsp = len(out)
+    n, ck, L = x.shape[0], x.shape[1] * _prod(ksize), _prod(out)
+    buf = np.empty((ck, n, L) if batch_last else (n, ck, L), x.dtype)
+    k.im2col(_as4d(x, nsp), buf.transpose(1, 0, 2) if batch_last else buf, *_hw(ksize, nsp), *_hw(out, nsp),
+             *_hw(stride, nsp), *_hw(lo, nsp, 0), *_hw(dil, nsp))
+    return buf
+
+
+def _nb_col2im(k, cols, c, ksize, insize, stride, lo, dil, out):
+    """Adjoint of _nb_im2col: cols (N, C*K, L) (any strides) summed into a new (N, C, *out)."""
+    nsp = len(out)
+    y = np.empty((cols.shape[0], c) + _hw(out, nsp), cols.dtype)
+    k.col2im(cols, y, *_hw(ksize, nsp), *_hw(insize, nsp), *_hw(stride, nsp), *_hw(lo, nsp, 0), *_hw(dil, nsp))
+    return y.reshape((cols.shape[0], c) + tuple(out))
+
+
 # -- the three ops (NOTE [ conv as three ops ]) -----------------------------------------------------------
 class Conv(Op):
     save_inputs = (0, 1)
@@ -228,7 +247,16 @@ class Conv(Op):
                 y += b.reshape((oc,) + (1,) * nsp)
             return y
         wm = w.reshape(groups, oc // groups, ck)
-        if _batch_last(out):
+        k = _dw(xp, x, nsp)
+        if k is not None:  # NOTE [ im2col kernels ]
+            bl = _batch_last(out)
+            cols = _nb_im2col(k, x, ksize, out, stride, lo, dil, bl)
+            if bl:
+                y = xp.matmul(wm, cols.reshape(groups, ck, n * L)).reshape(oc, n, L)
+                y = xp.ascontiguousarray(y.transpose(1, 0, 2))
+            else:
+                y = xp.matmul(wm, cols.reshape(n, groups, ck, L))
+        elif _batch_last(out):
             cols = _im2col(xp, x, ksize, out, stride, lo, dil, True).reshape(groups, ck, L * n)
             y = xp.matmul(wm, cols).reshape((oc,) + tuple(out) + (n,))
             y = xp.ascontiguousarray(xp.moveaxis(y, -1, 0))
@@ -264,9 +292,20 @@ class ConvTranspose(Op):
             if b is not None:
                 y += b.reshape((cout,) + (1,) * len(ksize))
             return y
+        wm = w.reshape(groups, cin_g, cout_g * kk).transpose(0, 2, 1)
+        k = _dw(xp, x, len(ksize))
+        if k is not None:
+            if _batch_last(insize):  # one GEMM on (Cin, N*L), col2im reads the (C*K, N, L) result transposed
+                xt = xp.ascontiguousarray(x.reshape(n, cin, L).transpose(1, 0, 2)).reshape(groups, cin_g, n * L)
+                cols = xp.matmul(wm, xt).reshape(cout * kk, n, L).transpose(1, 0, 2)
+            else:
+                cols = xp.matmul(wm, x.reshape(n, groups, cin_g, L)).reshape(n, cout * kk, L)
+            y = _nb_col2im(k, cols, cout, ksize, insize, stride, lo, dil, out)
+            if b is not None:
+                y += b.reshape((cout,) + (1,) * len(ksize))
+            return y
         # batch-last layout (NOTE [ im2col layout ]): one GEMM, then col2im with long contiguous runs
         xt = xp.ascontiguousarray(xp.moveaxis(x, 0, -1)).reshape(groups, cin_g, L * n)
-        wm = w.reshape(groups, cin_g, cout_g * kk).transpose(0, 2, 1)
         cols = xp.matmul(wm, xt).reshape((cout,) + tuple(ksize) + tuple(insize) + (n,))
         y = _col2im(xp, cols, ksize, insize, stride, dil, lo, out, batch_last=True)
         y = xp.ascontiguousarray(xp.moveaxis(y, -1, 0))
@@ -311,6 +350,17 @@ class ConvWeight(Op):
         k = _dw(xp, x, len(ksize)) if cg == 1 and groups > 1 else None
         if k is not None:
             return _dw_weight(k, x, g, stride, lo, dil, ksize)
+        k = _dw(xp, x, len(ksize))
+        if k is not None:
+            bl = _batch_last(out)
+            cols = _nb_im2col(k, x, ksize, out, stride, lo, dil, bl)
+            if bl:
+                gt = xp.ascontiguousarray(g.reshape(n, oc, L).transpose(1, 0, 2)).reshape(groups, ocg, n * L)
+                gw = xp.matmul(cols.reshape(groups, ck, n * L), gt.transpose(0, 2, 1)).transpose(0, 2, 1)
+            else:
+                gw = xp.matmul(g.reshape(n, groups, ocg, L), cols.reshape(n, groups, ck, L).transpose(0, 1, 3, 2))
+                gw = gw.sum(0)
+            return gw.reshape((oc, cg) + tuple(ksize))
         if _batch_last(out):
             cols = _im2col(xp, x, ksize, out, stride, lo, dil, True).reshape(groups, ck, L * n)
             gt = xp.ascontiguousarray(xp.moveaxis(g, 0, -1)).reshape(groups, ocg, L * n)

@@ -8,13 +8,22 @@ All three work on a padded 4-D layout (N, C, Hp, Wp); 1-D convolutions use H = 1
 input channel ``oc // m`` (``m`` = channel multiplier). The weight gradient sums each output column over
 one sample in the arrays' dtype and the rest in float64 (accuracy on par with a float32 GEMM).
 No ``fastmath``: results keep IEEE semantics.
+
+NOTE [ im2col kernels ]: for plain (and grouped) convolutions the GEMM does the arithmetic; what is left is
+building the im2col matrix and its adjoint, col2im. NumPy's strided-view copy moves runs of one output row
+and needs a separately padded input; ``im2col`` writes the windows straight from the unpadded input (zeros
+where a window hangs over the border) and ``col2im`` scatter-adds them back, both split over the (n, c)
+planes with ``prange`` so the copy runs on every core like the GEMM that follows. ``cols`` is an
+(N, C*KH*KW, OH*OW) view: contiguous for the per-sample layout or a transposed view of a (C*K, N, L) buffer
+for the batch-last one (NOTE [ im2col layout ] in _conv.py). Each plane writes only its own rows / its own
+output plane, so the parallel loop has no races.
 """
 from __future__ import annotations
 
 import numba as nb
 import numpy as np
 
-__all__ = ["dw_forward", "dw_input_grad", "dw_weight_grad"]
+__all__ = ["dw_forward", "dw_input_grad", "dw_weight_grad", "im2col", "col2im"]
 
 
 @nb.njit(cache=True, nogil=True)
@@ -100,3 +109,70 @@ def dw_weight_grad(xp, g, gw, m, sh, sw, dh, dw):  # pragma: no cover - compiled
                     for j in range(OW):
                         tot += acc[j]
                 gw[oc, a, b] = tot
+
+
+@nb.njit(inline="always")
+def _span(n_out, n_in, s, off):  # pragma: no cover - compiled
+    """The range [j0, j1) of output positions j with 0 <= j*s + off < n_in."""
+    j0 = 0 if off >= 0 else (-off + s - 1) // s
+    j1 = 0 if n_in - off <= 0 else (n_in - off - 1) // s + 1
+    return min(j0, n_out), max(min(j1, n_out), min(j0, n_out))
+
+
+@nb.njit(cache=True, nogil=True)
+def im2col(x, cols, KH, KW, OH, OW, sh, sw, ph, pw, dh, dw):  # pragma: no cover - compiled
+    """cols[n, (c*KH + a)*KW + b, i*OW + j] = x[n, c, i*sh - ph + a*dh, j*sw - pw + b*dw] (0 outside x)."""
+    N, C, H, W = x.shape
+    for t in nb.prange(N * C):
+        n = t // C
+        c = t - n * C
+        xc = x[n, c]
+        for a in range(KH):
+            i0, i1 = _span(OH, H, sh, a * dh - ph)
+            for b in range(KW):
+                row = cols[n, (c * KH + a) * KW + b]
+                off = b * dw - pw
+                j0, j1 = _span(OW, W, sw, off)
+                for i in range(OH):
+                    base = i * OW
+                    if i < i0 or i >= i1:
+                        for j in range(OW):
+                            row[base + j] = 0
+                        continue
+                    xr = xc[i * sh - ph + a * dh]
+                    for j in range(j0):
+                        row[base + j] = 0
+                    if sw == 1:
+                        for j in range(j0, j1):
+                            row[base + j] = xr[j + off]
+                    else:
+                        for j in range(j0, j1):
+                            row[base + j] = xr[j * sw + off]
+                    for j in range(j1, OW):
+                        row[base + j] = 0
+
+
+@nb.njit(cache=True, nogil=True)
+def col2im(cols, y, KH, KW, IH, IW, sh, sw, ph, pw, dh, dw):  # pragma: no cover - compiled
+    """Adjoint of ``im2col``: y (N, C, H, W) = zeros + scatter-add of cols (N, C*KH*KW, IH*IW)."""
+    N, C, H, W = y.shape
+    for t in nb.prange(N * C):
+        n = t // C
+        c = t - n * C
+        yc = y[n, c]
+        yc[:, :] = 0
+        for a in range(KH):
+            i0, i1 = _span(IH, H, sh, a * dh - ph)
+            for b in range(KW):
+                row = cols[n, (c * KH + a) * KW + b]
+                off = b * dw - pw
+                j0, j1 = _span(IW, W, sw, off)
+                for i in range(i0, i1):
+                    base = i * IW
+                    yr = yc[i * sh - ph + a * dh]
+                    if sw == 1:
+                        for j in range(j0, j1):
+                            yr[j + off] += row[base + j]
+                    else:
+                        for j in range(j0, j1):
+                            yr[j * sw + off] += row[base + j]

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..._tensor import Tensor
 from ...ops._op import HALF, Op, apply
+from ...ops.creation import _torch_linspace
 
 __all__ = ["pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "grid_sample",
            "affine_grid", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle"]
@@ -311,13 +312,44 @@ def _reflect(c, twice_low, twice_high):
     return where(even, extra + mn, span - extra + mn)
 
 
-def _grid_coord(c, size, padding_mode, align_corners):
-    c = ((c + 1) / 2) * (size - 1) if align_corners else ((c + 1) * size - 1) / 2
-    if padding_mode == "border":
-        c = c.clamp(0, size - 1)
-    elif padding_mode == "reflection":
+def _fma_half_offset(a, half, xp):
+    """round(a * half - 0.5) with one rounding, as torch's vectorised 2-D CPU sampler computes it (an FMA).
+
+    ``half`` = size / 2 has few bits: a float32 product is exact in float64; a float64 one is split (Veltkamp)
+    into two exact products and summed with a compensated (TwoSum) step.
+    """
+    if a.dtype == np.float32:
+        return (a.astype(np.float64) * half - 0.5).astype(np.float32)
+    c = 134217729.0 * a
+    hi = c - (c - a)
+    lo = a - hi
+    p = hi * half
+    s = p - 0.5
+    bb = s - p
+    err = (p - (s - bb)) + (-0.5 - bb)
+    return s + (err + lo * half)
+
+
+def _grid_coord(c, size, padding_mode, align_corners, fused=False):
+    if align_corners:
+        c = ((c + 1) / 2) * (size - 1)
+    elif fused and c._data.dtype in (np.float32, np.float64):
+        # torch's 2-D kernel: fma(c + 1, size / 2, -0.5); which side of a pixel centre a grid point lands on
+        # decides the bilinear gradient there (identity-initialised spatial transformers sit exactly on them)
+        a = c + 1
+        c = a * (size / 2) - 0.5
+        exact = _fma_half_offset(a._data, size / 2, np)
+        c = c + Tensor._wrap(exact - c._data)
+    else:
+        c = ((c + 1) * size - 1) / 2
+    if padding_mode == "reflection":
         c = _reflect(c, 0, 2 * (size - 1)) if align_corners else _reflect(c, -1, 2 * size - 1)
-        c = c.clamp(0, size - 1)
+    if padding_mode in ("border", "reflection"):
+        # torch counts the borders themselves as out of bounds: no gradient at c == 0 or c == size - 1
+        from ...ops.elementwise import where  # noqa: PLC0415
+
+        inside = Tensor._wrap((c._data > 0) & (c._data < size - 1))
+        c = where(inside, c, c.detach().clamp(0, size - 1))
     return c
 
 
@@ -354,7 +386,8 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
         P *= s
     g = grid.reshape(n, P, nsp)
     # grid's last axis is (x, y[, z]) = (W, H[, D]): coords[i] addresses spatial axis i
-    coords = [_grid_coord(g[:, :, nsp - 1 - i], sp[i], padding_mode, align_corners) for i in range(nsp)]
+    coords = [_grid_coord(g[:, :, nsp - 1 - i], sp[i], padding_mode, align_corners, fused=nsp == 2)
+              for i in range(nsp)]
     xf = input.reshape(n, c, -1)
     if mode == "nearest":
         flat, valid = 0, None
@@ -409,12 +442,18 @@ def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tenso
         raise ValueError(f"Expected theta batch size {theta.shape[0]} to match size[0] {size[0]}")
     sp = size[2:]
 
+    dt = theta._data.dtype
+
     def lin(s):
-        v = np.linspace(-1.0, 1.0, s) if s > 1 else np.zeros(1)
-        return v if align_corners else v * (s - 1) / s
+        # torch's linspace bits, scaled in theta's dtype: grid points then fall on the same side of pixel centres
+        if s <= 1:
+            return np.zeros(1, dtype=dt)
+        v = _torch_linspace(np, -1.0, 1.0, s, dt) if dt in (np.float32, np.float64) else np.linspace(-1.0, 1.0, s)
+        v = v.astype(dt)
+        return v if align_corners else v * dt.type(s - 1) / dt.type(s)
     mesh = np.meshgrid(*[lin(s) for s in sp], indexing="ij")  # each (D,) H, W
-    comps = [mesh[len(sp) - 1 - i] for i in range(len(sp))] + [np.ones(sp)]  # x (W), y (H)[, z (D)], 1
-    base = np.stack(comps, -1).reshape(1, -1, len(sp) + 1).astype(theta._data.dtype)
+    comps = [mesh[len(sp) - 1 - i] for i in range(len(sp))] + [np.ones(sp, dtype=dt)]  # x (W), y (H)[, z (D)], 1
+    base = np.stack(comps, -1).reshape(1, -1, len(sp) + 1).astype(dt)
     bt = Tensor._wrap(base if theta.is_cpu else theta._data.__array_namespace__().asarray(base))
     grid = bt @ theta.transpose(1, 2)
     return grid.reshape((size[0],) + sp + (len(sp),))
