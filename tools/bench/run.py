@@ -41,6 +41,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("filters", nargs="*", help="run workloads whose name contains any of these")
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--markdown", action="store_true", help="print a Markdown table (for the README)")
     args = ap.parse_args(argv)
     libs = {"ember": importlib.import_module("ember")}
     try:
@@ -50,7 +51,10 @@ def main(argv=None) -> int:
         libs["torch"] = torch
     except ImportError:
         print("(torch not installed: showing ember's times only; pip install torch==2.13.0 for ratios)")
-    print(f"{'workload':<34}{'ember':>12}{'torch':>12}{'ratio':>8}  target")
+    if args.markdown:
+        print("| workload | ember | torch | ember/torch | target |\n| --- | ---: | ---: | ---: | ---: |")
+    else:
+        print(f"{'workload':<34}{'ember':>12}{'torch':>12}{'ratio':>8}  target")
     for w in WORKLOADS:
         if args.filters and not any(f in w.name for f in args.filters):
             continue
@@ -60,6 +64,11 @@ def main(argv=None) -> int:
         ratio = f"{e / t:8.2f}" if t else "       -"
         ts = f"{t * 1e3:10.3f}ms" if t else "           -"
         flag = "" if not t or w.target is None else ("  ok" if e / t <= w.target else "  OVER")
+        if args.markdown:
+            tgt = f"≤ {w.target}" if w.target else ""
+            print(f"| {w.name} | {e * 1e3:.3f} ms | {f'{t * 1e3:.3f} ms' if t else '-'} | "
+                  f"{f'{e / t:.2f}' if t else '-'} | {tgt} |", flush=True)
+            continue
         print(f"{w.name:<34}{e * 1e3:10.3f}ms{ts}{ratio}  <= {w.target}x{flag}" if w.target else
               f"{w.name:<34}{e * 1e3:10.3f}ms{ts}{ratio}", flush=True)
     return 0

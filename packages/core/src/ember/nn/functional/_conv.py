@@ -10,6 +10,11 @@ Conv's backward is (ConvTranspose, ConvWeight), ConvTranspose's is (Conv, ConvWe
 (ConvTranspose, Conv), so gradients of any order stay inside these three fused ops. Padding is carried as
 the left pad ``lo`` per dim plus an explicit output size: the right pad is whatever the windows need, which
 also covers asymmetric 'same' padding and output_padding.
+
+NOTE [ stride-1 transpose ]: with unit stride, ConvTranspose(x, w) equals Conv(x, w') where w' swaps the
+in/out channels of w (per group) and flips it in space, with left pad d*(k-1) - lo. That turns the input
+gradient of every stride-1 convolution into a forward-style im2col + GEMM (contraction over C*K, a small
+output) instead of a GEMM that writes the large (C*K, L) column matrix and a col2im pass that reads it back.
 """
 from __future__ import annotations
 
@@ -98,10 +103,12 @@ def _col2im(xp, cols, ksize, insize, stride, dil, lo, out, batch_last=False):
     return buf[pre + tuple(slice(l, l + o) for l, o in zip(lo, out))]
 
 
-def _batch_last(out) -> bool:
-    # NOTE [ im2col layout ]: with short output rows the (N, CK, L) im2col copy moves runs of a few elements;
-    # putting the batch axis last makes the runs out_w*N long and the matmul a single GEMM.
-    return out[-1] < 16
+def _batch_last(out, limit: int = 15) -> bool:
+    # NOTE [ im2col layout ]: with short output rows the (N, CK, L) im2col copy moves runs of a few elements
+    # and the per-sample GEMMs are small. Putting the batch axis last makes the runs out_w*N long and the
+    # matmul a single GEMM; for the forward (groups=1) the channels-last layout does better still: runs of
+    # C*kw elements and one (N*L, C*K) @ (C*K, OC) GEMM.
+    return out[-1] <= limit
 
 
 def _im2col(xp, x, ksize, out, stride, lo, dil, batch_last):
@@ -225,6 +232,68 @@ def _nb_col2im(k, cols, c, ksize, insize, stride, lo, dil, out):
     return y.reshape((cols.shape[0], c) + tuple(out))
 
 
+def _conv_forward(xp, x, w, stride, lo, dil, groups, out):
+    """Conv without bias: the depthwise kernels, else im2col + one (batched) GEMM."""
+    n, c = x.shape[:2]
+    ksize = w.shape[2:]
+    oc = w.shape[0]
+    nsp = len(ksize)
+    ck, L = (c // groups) * _prod(ksize), _prod(out)
+    k = _dw(xp, x, nsp) if groups == c and groups > 1 else None
+    if k is not None:
+        return _dw_conv(k, x, w, stride, lo, dil, out)
+    if groups == 1 and _batch_last(out, 16):
+        return _conv_channels_last(xp, x, w, stride, lo, dil, out)
+    wm = w.reshape(groups, oc // groups, ck)
+    if _batch_last(out):
+        cols = _im2col(xp, x, ksize, out, stride, lo, dil, True).reshape(groups, ck, L * n)
+        y = xp.matmul(wm, cols).reshape((oc,) + tuple(out) + (n,))
+        y = xp.ascontiguousarray(xp.moveaxis(y, -1, 0))
+    else:
+        cols = _im2col(xp, x, ksize, out, stride, lo, dil, False).reshape(n, groups, ck, L)
+        y = xp.matmul(wm, cols)
+    return y.reshape((n, oc) + tuple(out))
+
+
+def _conv_channels_last(xp, x, w, stride, lo, dil, out):
+    """groups=1 Conv on small outputs (NOTE [ im2col layout ]): im2col in the channels-last layout (runs of
+    C*kw elements), one (N*L, K*C) @ (K*C, OC) GEMM, one transpose back."""
+    n, c = x.shape[:2]
+    nsp = len(out)
+    ksize = w.shape[2:]
+    sp = x.shape[2:]
+    need = _needed(out, ksize, stride, dil)
+    full = tuple(max(nd, l + s_) for nd, l, s_ in zip(need, lo, sp))
+    xt = xp.moveaxis(x, 1, -1)
+    if full == tuple(sp):
+        xpad = xp.ascontiguousarray(xt)
+    else:
+        xpad = xp.zeros((n,) + full + (c,), x.dtype)
+        xpad[(slice(None),) + tuple(slice(l, l + s_) for l, s_ in zip(lo, sp))] = xt
+    st = xpad.strides
+    win = _as_strided(xp, xpad, (n,) + tuple(out) + tuple(ksize) + (c,),
+                      (st[0],) + tuple(st[1 + i] * stride[i] for i in range(nsp)) +
+                      tuple(st[1 + i] * dil[i] for i in range(nsp)) + (st[-1],))
+    kc = _prod(ksize) * c
+    wm = xp.moveaxis(w, 1, -1).reshape(w.shape[0], kc)  # (OC, *K, C) matches the window order
+    y = xp.matmul(win.reshape(n * _prod(out), kc), wm.T).reshape((n,) + tuple(out) + (w.shape[0],))
+    return xp.ascontiguousarray(xp.moveaxis(y, -1, 1))
+
+
+def _transpose_as_conv(xp, x, w, groups, lo, dil, out):
+    """A stride-1 ConvTranspose as the Conv with the flipped, in/out-swapped kernel and padding d*(k-1) - lo
+    (NOTE [ stride-1 transpose ]), or None where that padding would be negative."""
+    ksize = w.shape[2:]
+    lo2 = tuple(d * (k - 1) - l for d, k, l in zip(dil, ksize, lo))
+    if any(l < 0 for l in lo2):
+        return None
+    cin, cout_g = w.shape[:2]
+    wc = w.reshape((groups, cin // groups, cout_g) + tuple(ksize)).swapaxes(1, 2)
+    wc = wc[(Ellipsis,) + (slice(None, None, -1),) * len(ksize)]
+    wc = xp.ascontiguousarray(wc).reshape((groups * cout_g, cin // groups) + tuple(ksize))
+    return _conv_forward(xp, x, wc, (1,) * len(ksize), lo2, dil, groups, out)
+
+
 # -- the three ops (NOTE [ conv as three ops ]) -----------------------------------------------------------
 class Conv(Op):
     save_inputs = (0, 1)
@@ -235,37 +304,9 @@ class Conv(Op):
 
     def forward(ctx, xp, x, w, b, stride, lo, dil, groups, out):
         ctx.p = (stride, lo, dil, groups)
-        n, c = x.shape[:2]
-        ksize = w.shape[2:]
-        oc = w.shape[0]
-        nsp = len(ksize)
-        ck, L = (c // groups) * _prod(ksize), _prod(out)
-        k = _dw(xp, x, nsp) if groups == c and groups > 1 else None
-        if k is not None:
-            y = _dw_conv(k, x, w, stride, lo, dil, out)
-            if b is not None:
-                y += b.reshape((oc,) + (1,) * nsp)
-            return y
-        wm = w.reshape(groups, oc // groups, ck)
-        k = _dw(xp, x, nsp)
-        if k is not None:  # NOTE [ im2col kernels ]
-            bl = _batch_last(out)
-            cols = _nb_im2col(k, x, ksize, out, stride, lo, dil, bl)
-            if bl:
-                y = xp.matmul(wm, cols.reshape(groups, ck, n * L)).reshape(oc, n, L)
-                y = xp.ascontiguousarray(y.transpose(1, 0, 2))
-            else:
-                y = xp.matmul(wm, cols.reshape(n, groups, ck, L))
-        elif _batch_last(out):
-            cols = _im2col(xp, x, ksize, out, stride, lo, dil, True).reshape(groups, ck, L * n)
-            y = xp.matmul(wm, cols).reshape((oc,) + tuple(out) + (n,))
-            y = xp.ascontiguousarray(xp.moveaxis(y, -1, 0))
-        else:
-            cols = _im2col(xp, x, ksize, out, stride, lo, dil, False).reshape(n, groups, ck, L)
-            y = xp.matmul(wm, cols)
-        y = y.reshape((n, oc) + tuple(out))
+        y = _conv_forward(xp, x, w, stride, lo, dil, groups, out)
         if b is not None:
-            y += b.reshape((oc,) + (1,) * nsp)
+            y += b.reshape((w.shape[0],) + (1,) * len(out))
         return y
 
     def backward(ctx, g):
@@ -301,6 +342,11 @@ class ConvTranspose(Op):
             else:
                 cols = xp.matmul(wm, x.reshape(n, groups, cin_g, L)).reshape(n, cout * kk, L)
             y = _nb_col2im(k, cols, cout, ksize, insize, stride, lo, dil, out)
+            if b is not None:
+                y += b.reshape((cout,) + (1,) * len(ksize))
+            return y
+        y = _transpose_as_conv(xp, x, w, groups, lo, dil, out) if all(s == 1 for s in stride) else None
+        if y is not None:
             if b is not None:
                 y += b.reshape((cout,) + (1,) * len(ksize))
             return y

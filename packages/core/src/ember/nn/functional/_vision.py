@@ -4,7 +4,9 @@ NOTE [ separable axis maps ]: reflect/replicate/circular padding, nearest/linear
 adaptive average pooling are all linear maps that act on one spatial axis at a time. Each is one sparse
 (out x in) matrix per axis; ``Separable`` applies them (one sparse matmul per axis) and its backward is the
 same op with the transposed matrices, so gradients of every order reuse one fused op and duplicate indices
-(reflection borders, upsampling) are summed by the sparse product rather than by a Python loop.
+(reflection borders, upsampling) are summed by the sparse product rather than by a Python loop. On NumPy
+the matrices are applied as gathers along the axis (``_apply_maps_np``) instead of sparse products on
+moved, copied axes.
 """
 from __future__ import annotations
 
@@ -69,6 +71,8 @@ class Separable(Op):
         ctx.maps = maps
         mats = maps.get(xp, x.dtype)
         nsp = len(mats)
+        if xp is np:
+            return _apply_maps_np(x, mats)
         y = x
         for i, m in enumerate(mats):
             if m is None:
@@ -82,6 +86,41 @@ class Separable(Op):
 
     def backward(ctx, g):
         return apply(Separable, g, maps=ctx.maps.transposed())
+
+
+def _gather_sum(y, ax, idx, wts, bshape):
+    """sum_j take(y, idx[:, j], ax) * wts[:, j] (broadcast along ``ax``)."""
+    if idx.shape[1] == 1 and (wts == 1).all():
+        return np.take(y, idx[:, 0], axis=ax)
+    acc = np.take(y, idx[:, 0], axis=ax) * wts[:, 0].reshape(bshape)
+    for j in range(1, idx.shape[1]):
+        acc += np.take(y, idx[:, j], axis=ax) * wts[:, j].reshape(bshape)
+    return acc
+
+
+def _apply_maps_np(x, mats):
+    """NumPy Separable: each CSR map applied along its axis as gathers (``take``) of whole trailing blocks
+    times per-row weights, with no moveaxis + contiguous copies, when every row has the same number of taps
+    (interpolation and padding maps); ragged maps (the transposed ones of the backward) stay sparse products.
+    Every stored entry is used exactly as the sparse product would (inf/NaN included)."""
+    nsp = len(mats)
+    y = x
+    for i, m in enumerate(mats):
+        if m is None:
+            continue
+        ax = y.ndim - nsp + i
+        bshape = (-1,) + (1,) * (y.ndim - ax - 1)
+        nnz = np.diff(m.indptr)
+        counts = np.unique(nnz)
+        if len(counts) == 1 and counts[0] > 0:
+            t = int(counts[0])
+            y = _gather_sum(y, ax, m.indices.reshape(-1, t), m.data.reshape(-1, t), bshape)
+            continue
+        # ragged rows (the transposed maps of the backward): one sparse product on the moved axis
+        moved = np.moveaxis(y, ax, 0)
+        r = m @ np.ascontiguousarray(moved).reshape(moved.shape[0], -1)
+        y = np.moveaxis(np.asarray(r).reshape((m.shape[0],) + moved.shape[1:]), 0, ax)
+    return np.ascontiguousarray(y)
 
 
 def _separable(x: Tensor, taps) -> Tensor:
