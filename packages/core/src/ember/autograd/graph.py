@@ -14,6 +14,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import traceback
+import warnings
 import weakref
 
 from .._dtype import from_numpy_dtype
@@ -178,10 +179,16 @@ def _check_nan(node, grads):
             raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
 
 
+_EMBER_DIR = __file__.rsplit("/autograd/", 1)[0]
+
+
 def _anomaly_note(err, node):
+    """Attach (and warn, like torch) the traceback of the forward call that created ``node``."""
     if node._trace:
-        tb = "".join(node._trace)
+        # the user's frames: ember's own frames (op front-ends, the machinery) say nothing about where it was
+        tb = "".join(f for f in node._trace if _EMBER_DIR not in f.split(",", 1)[0]) or "".join(node._trace)
         msg = (f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n{tb}")
+        warnings.warn(msg, UserWarning, stacklevel=2)
         try:
             err.add_note(msg)
         except AttributeError:
@@ -308,7 +315,11 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool, inpu
                         _anomaly_note(err, fn)
                     raise
             if anomaly and AnomalyMode.check_nan:
-                _check_nan(fn, in_grads)
+                try:
+                    _check_nan(fn, in_grads)
+                except RuntimeError as err:
+                    _anomaly_note(err, fn)
+                    raise
             for e, g in zip(nexts, in_grads):
                 if e is None:
                     continue

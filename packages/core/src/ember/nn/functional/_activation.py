@@ -295,8 +295,15 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     return input[lead + (slice(0, h),)] * input[lead + (slice(h, n),)].sigmoid()
 
 
+def _tname(d) -> str:
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16"}.get(d.name, d.name)
+
+
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x if x > 0 else weight * x, with one weight per channel (dim 1) or a single shared one."""
+    if weight.dtype != input.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {_tname(input.dtype)} and "
+                           f"{_tname(weight.dtype)}")
     if weight.numel() != 1:
         if input.ndim == 0:
             raise RuntimeError("Not allow zero-dim input tensor.")

@@ -628,8 +628,11 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     else:
         loss = input - target * (input + eps).log()
     if full:
-        st = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
-        loss = loss + where(target > 1, st, st * 0)
+        # Stirling's term only where t > 1; evaluate it on a safe value elsewhere so 0 * log(0) never appears
+        big = target > 1
+        t = where(big, target, 2.0)
+        st = t * t.log() - t + 0.5 * (2 * math.pi * t).log()
+        loss = loss + where(big, st, 0.0)
     return _reduce(loss, reduction)
 
 

@@ -156,10 +156,22 @@ def _check_param(name, t, c, what="weight"):
                            else f"{name}: expected {what} to have {c} elements, got {t.numel()}")
 
 
+
+def _check_dtypes(input: Tensor, *others) -> None:
+    """torch's CPU norms take one dtype throughout; half/bfloat16 inputs may carry float32 parameters."""
+    dt = input._data.dtype
+    for t in others:
+        if t is not None and t._data.dtype != dt:
+            if dt.itemsize == 2 and dt.kind in "fV" and t._data.dtype == np.float32:
+                continue
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+
+
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,
                bias: Tensor | None = None, training: bool = False, momentum: float | None = 0.1,
                eps: float = 1e-5) -> Tensor:
     """Batch normalisation over (N, C, *) (mirrors torch.nn.functional.batch_norm)."""
+    _check_dtypes(input, running_mean, running_var, weight, bias)
     if input.ndim < 2:
         raise ValueError(f"Expected 2D or higher input (got {input.ndim}D input)")
     c = input.shape[1]
@@ -206,6 +218,7 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
                   weight: Tensor | None = None, bias: Tensor | None = None, use_input_stats: bool = True,
                   momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """Instance normalisation: per-sample, per-channel statistics (mirrors F.instance_norm)."""
+    _check_dtypes(input, running_mean, running_var, weight, bias)
     if input.ndim < 3:
         raise ValueError(f"Expected 3D or higher input to instance_norm (got {input.ndim}D input)")
     c = input.shape[1]
@@ -247,6 +260,7 @@ def _norm_shape(normalized_shape):
 def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bias: Tensor | None = None,
                eps: float = 1e-5) -> Tensor:
     """Normalise over the trailing ``normalized_shape`` dims (mirrors torch.nn.functional.layer_norm)."""
+    _check_dtypes(input, weight, bias)
     ns = _norm_shape(normalized_shape)
     k = len(ns)
     if k == 0 or tuple(input.shape[input.ndim - k:]) != ns or input.ndim < k:
@@ -263,6 +277,7 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bi
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
                eps: float = 1e-5) -> Tensor:
     """Normalise over channel groups (mirrors torch.nn.functional.group_norm)."""
+    _check_dtypes(input, weight, bias)
     if input.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
     n, c = input.shape[:2]
