@@ -60,6 +60,8 @@ class Tensor:
 
     @staticmethod
     def _wrap(arr) -> "Tensor":
+        """A tensor around ``arr`` without grad. NOTE [ per-op overhead ]: every op's output goes through here, so
+        the slots are set inline: a deliberate duplicate of ``_init`` (and of ``_make_view``); keep them in sync."""
         t = _new(Tensor)
         t._data = arr
         t._rg = False

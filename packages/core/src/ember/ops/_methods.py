@@ -45,6 +45,7 @@ def _mul(self, other):
 
 
 def _add(self, other):
+    # deliberately the same fast path as _mul, inlined (NOTE [ per-op overhead ]): a shared helper costs a call
     if other.__class__ is Tensor and not GradMode.enabled or (other.__class__ is Tensor and not (
             self._rg or other._rg)):
         a, b = self._data, other._data
@@ -177,8 +178,10 @@ for _n, _f in vars(E).items():
     if callable(_f) and not _n.startswith("_") and not isinstance(_f, type) and getattr(_f, "__module__", "") \
             == E.__name__:
         METHODS[_n] = _f
-for _mod in (R, S, L, I, importlib.import_module(".sorting", __package__),
-             importlib.import_module(".joining", __package__)):
+for _mod in (importlib.import_module("._unary", __package__), R, S, L,
+             importlib.import_module("._matmul", __package__), I,
+             importlib.import_module("._scatter_gather", __package__),
+             importlib.import_module(".sorting", __package__), importlib.import_module(".joining", __package__)):
     for _n, _f in vars(_mod).items():
         if callable(_f) and not _n.startswith("_") and not isinstance(_f, type) and \
                 getattr(_f, "__module__", "") == _mod.__name__:

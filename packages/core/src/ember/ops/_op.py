@@ -275,7 +275,10 @@ def _save(cls, node, ts, out, edges=None):
 
 
 def _save2(cls, node, a, b, out, ea, eb):
-    """``_save`` for binary(): the same record, with its loops unrolled for the two inputs."""
+    """``_save`` for binary(): the same record, with its loops unrolled for the two inputs.
+
+    NOTE [ per-op overhead ]: the saved-output block deliberately repeats ``_save``'s (a call costs more than
+    it); keep the two in sync."""
     si = cls.save_inputs
     if si != (0, 1) or HOOKS:
         _save(cls, node, (a, b), out, (ea, eb))

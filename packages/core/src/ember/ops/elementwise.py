@@ -1,28 +1,20 @@
-"""Elementwise ops: arithmetic, comparison, logical, unary math. One class per op; NOTE [ op pattern ]."""
+"""Elementwise ops: binary arithmetic, comparison, logical/bitwise, where/clamp/lerp. One class per op;
+NOTE [ op pattern ] in _op.py.
+
+The unary ops (exp, log, trig, rounding, predicates, ...) live in ``_unary.py``; every name there is re-exported
+here, so ``ember.ops.elementwise.<name>`` and ``from .elementwise import ...`` keep working.
+"""
 from __future__ import annotations
 
-import math
+from operator import gt as _gt, lt as _lt
 
 import numpy as np
 
 from .._dtype import _Default
+from .._tensor import Tensor
 from ._op import BF16, Op, apply, binary
-
-_erfinv = None
-
-
-def _sp():
-    import scipy.special  # noqa: PLC0415  (lazy: only erf/erfinv/lgamma/digamma need it)
-
-    return scipy.special
-
-
-def _special(xp, name):
-    if xp is np:
-        return getattr(_sp(), name)
-    import cupyx.scipy.special  # noqa: PLC0415
-
-    return getattr(cupyx.scipy.special, name)
+from ._unary import *  # noqa: F401,F403  (the unary ops and their public functions)
+from ._unary import _UNARY, _conj, _is_c, _out, _sigmoid, _sp, _special, _unary_fn  # noqa: F401
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -100,26 +92,28 @@ class FloorDivide(Op):
         return g * 0, None
 
 
-class Remainder(Op):
-    save_inputs = (0, 1)
+class _Modulo(Op):
+    """a - q * b, the quotient q = a / b rounded by the Tensor method named ``_round`` (remainder: floor,
+    fmod: trunc); d/db is -q."""
 
+    save_inputs = (0, 1)
+    _round = "floor"
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        return g, (-g * getattr(a / b, ctx._round)() if hasattr(b, "_data") else None)
+
+
+class Remainder(_Modulo):
     def forward(ctx, xp, a, b):
         return xp.remainder(a, b)
 
-    def backward(ctx, g):
-        a, b = ctx.inputs
-        return g, (-g * (a / b).floor() if hasattr(b, "_data") else None)
 
-
-class Fmod(Op):
-    save_inputs = (0, 1)
+class Fmod(_Modulo):
+    _round = "trunc"
 
     def forward(ctx, xp, a, b):
         return xp.fmod(a, b)
-
-    def backward(ctx, g):
-        a, b = ctx.inputs
-        return g, (-g * (a / b).trunc() if hasattr(b, "_data") else None)
 
 
 class Pow(Op):
@@ -144,10 +138,8 @@ class Pow(Op):
 
 
 def _where_pos_log(a):
-    from . import elementwise as E  # noqa: PLC0415
-
     # d/db a**b = a**b * log(a); torch defines it as 0 where a == 0 (and b >= 0)
-    return E.where(a == 0, a * 0, a.log())
+    return where(a == 0, a * 0, a.log())
 
 
 class Atan2(Op):
@@ -162,28 +154,28 @@ class Atan2(Op):
         return g * b / d, -g * a / d
 
 
-class Maximum(Op):
-    save_inputs = (0, 1)
+class _MinMax(Op):
+    """maximum/minimum: the gradient goes to the input that wins ``_wins(a, b)``, split evenly on ties (torch)."""
 
+    save_inputs = (0, 1)
+    _wins = staticmethod(_gt)
+
+    def backward(ctx, g):
+        a, b = ctx.inputs
+        ma = ctx._wins(a, b).to(g.dtype) + (a == b).to(g.dtype) * 0.5
+        return g * ma, g * (1 - ma)
+
+
+class Maximum(_MinMax):
     def forward(ctx, xp, a, b):
         return xp.maximum(a, b)
 
-    def backward(ctx, g):
-        a, b = ctx.inputs
-        ma = (a > b).to(g.dtype) + (a == b).to(g.dtype) * 0.5
-        return g * ma, g * (1 - ma)
 
-
-class Minimum(Op):
-    save_inputs = (0, 1)
+class Minimum(_MinMax):
+    _wins = staticmethod(_lt)
 
     def forward(ctx, xp, a, b):
         return xp.minimum(a, b)
-
-    def backward(ctx, g):
-        a, b = ctx.inputs
-        ma = (a < b).to(g.dtype) + (a == b).to(g.dtype) * 0.5
-        return g * ma, g * (1 - ma)
 
 
 class Fmax(Maximum):
@@ -258,256 +250,6 @@ BitwiseOr = _bitwise("bitwise_or", lambda xp, a, b: xp.bitwise_or(a, b))
 BitwiseXor = _bitwise("bitwise_xor", lambda xp, a, b: xp.bitwise_xor(a, b))
 LeftShift = _bitwise("bitwise_left_shift", lambda xp, a, b: xp.left_shift(a, b))
 RightShift = _bitwise("bitwise_right_shift", lambda xp, a, b: xp.right_shift(a, b))
-
-
-# ------------------------------------------------------------------------------------------------------
-# unary math. Each: forward in xp, backward in ember ops.
-def _is_c(t):
-    return hasattr(t, "_data") and t._data.dtype.kind == "c"
-
-
-def _conj(x):
-    """Complex conjugate of a tensor or Python scalar (the Wirtinger convention of torch's gradients)."""
-    if isinstance(x, complex):
-        return x.conjugate()
-    return x.conj() if _is_c(x) else x
-
-
-class Neg(Op):
-    def forward(ctx, xp, x):
-        if x.dtype == np.bool_:
-            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
-                               "to invert a mask, use the `~` or `logical_not()` operator instead.")
-        return -x
-
-    def backward(ctx, g):
-        return -g
-
-
-class Abs(Op):
-    save_inputs = (0,)
-
-    def forward(ctx, xp, x):
-        return xp.abs(x)
-
-    def backward(ctx, g):
-        (x,) = ctx.inputs
-        if _is_c(x):
-            return g * x.sgn()  # x/|x|, defined as 0 at 0 like torch
-        return g * x.sign()
-
-
-class Sign(Op):
-    def forward(ctx, xp, x):
-        return xp.sign(x) if x.dtype != np.bool_ else x.copy()
-
-    def backward(ctx, g):
-        return g * 0
-
-
-class Sgn(Sign):
-    def forward(ctx, xp, x):
-        if x.dtype.kind == "c":
-            a = xp.abs(x)
-            return xp.where(a == 0, 0, x / xp.where(a == 0, 1, a)).astype(x.dtype)
-        return xp.sign(x)
-
-
-class _Unary(Op):
-    """Unary float op: ints are computed in the default float dtype, like torch."""
-
-    int_to_float = True
-    compute_in_float32 = BF16  # ml_dtypes' bfloat16 loops are slower than a float32 round trip; scipy lacks them
-
-
-def _unary(name, fwd, bwd, save="input"):
-    """Define a unary op from a forward over xp and a backward ``bwd(g, x, out)`` in ember ops."""
-    attrs = {"forward": staticmethod(fwd)}
-    if save == "input":
-        attrs["save_inputs"] = (0,)
-        attrs["backward"] = lambda ctx, g: bwd(g, ctx.inputs[0], None)
-    elif save == "output":
-        attrs["save_output"] = True
-        attrs["backward"] = lambda ctx, g: bwd(g, None, ctx.output)
-    elif save == "both":
-        attrs["save_inputs"] = (0,)
-        attrs["save_output"] = True
-        attrs["backward"] = lambda ctx, g: bwd(g, ctx.inputs[0], ctx.output)
-    else:
-        attrs["backward"] = lambda ctx, g: bwd(g, None, None)
-    return type(name, (_Unary,), attrs)
-
-
-def _errstate(f):
-    def wrapped(ctx, xp, x):
-        with np.errstate(all="ignore"):
-            return f(xp, x)
-    return wrapped
-
-
-_SQRT_PI = math.sqrt(math.pi)
-
-Exp = _unary("Exp", lambda ctx, xp, x: xp.exp(x), lambda g, x, y: g * y.conj() if _is_c(y) else g * y, "output")
-Exp2 = _unary("Exp2", lambda ctx, xp, x: xp.exp2(x), lambda g, x, y: g * y * math.log(2.0), "output")
-Expm1 = _unary("Expm1", lambda ctx, xp, x: xp.expm1(x), lambda g, x, y: g * (y + 1), "output")
-Log = _unary("Log", _errstate(lambda xp, x: xp.log(x)), lambda g, x, y: g / (x.conj() if _is_c(x) else x))
-Log2 = _unary("Log2", _errstate(lambda xp, x: xp.log2(x)), lambda g, x, y: g / (x * math.log(2.0)))
-Log10 = _unary("Log10", _errstate(lambda xp, x: xp.log10(x)), lambda g, x, y: g / (x * math.log(10.0)))
-Log1p = _unary("Log1p", _errstate(lambda xp, x: xp.log1p(x)), lambda g, x, y: g / (x + 1))
-Sqrt = _unary("Sqrt", _errstate(lambda xp, x: xp.sqrt(x)), lambda g, x, y: g / (2 * y), "output")
-Rsqrt = _unary("Rsqrt", _errstate(lambda xp, x: 1 / xp.sqrt(x)), lambda g, x, y: -0.5 * g * y ** 3, "output")
-Sin = _unary("Sin", lambda ctx, xp, x: xp.sin(x), lambda g, x, y: g * x.cos())
-Cos = _unary("Cos", lambda ctx, xp, x: xp.cos(x), lambda g, x, y: -g * x.sin())
-Tan = _unary("Tan", lambda ctx, xp, x: xp.tan(x), lambda g, x, y: g * (1 + y * y), "output")
-Asin = _unary("Asin", _errstate(lambda xp, x: xp.arcsin(x)), lambda g, x, y: g * (1 - x * x).rsqrt())
-Acos = _unary("Acos", _errstate(lambda xp, x: xp.arccos(x)), lambda g, x, y: -g * (1 - x * x).rsqrt())
-Atan = _unary("Atan", lambda ctx, xp, x: xp.arctan(x), lambda g, x, y: g / (1 + x * x))
-Sinh = _unary("Sinh", lambda ctx, xp, x: xp.sinh(x), lambda g, x, y: g * x.cosh())
-Cosh = _unary("Cosh", lambda ctx, xp, x: xp.cosh(x), lambda g, x, y: g * x.sinh())
-Tanh = _unary("Tanh", lambda ctx, xp, x: xp.tanh(x), lambda g, x, y: g * (1 - y * y), "output")
-Asinh = _unary("Asinh", lambda ctx, xp, x: xp.arcsinh(x), lambda g, x, y: g * (x * x + 1).rsqrt())
-Acosh = _unary("Acosh", _errstate(lambda xp, x: xp.arccosh(x)), lambda g, x, y: g * (x * x - 1).rsqrt())
-Atanh = _unary("Atanh", _errstate(lambda xp, x: xp.arctanh(x)), lambda g, x, y: g / (1 - x * x))
-Reciprocal = _unary("Reciprocal", _errstate(lambda xp, x: 1 / x), lambda g, x, y: -g * y * y, "output")
-Erf = _unary("Erf", lambda ctx, xp, x: _special(xp, "erf")(x).astype(x.dtype),
-             lambda g, x, y: g * (2 / _SQRT_PI) * (-(x * x)).exp())
-Erfc = _unary("Erfc", lambda ctx, xp, x: _special(xp, "erfc")(x).astype(x.dtype),
-              lambda g, x, y: g * (-2 / _SQRT_PI) * (-(x * x)).exp())
-Erfinv = _unary("Erfinv", _errstate(lambda xp, x: _special(xp, "erfinv")(x).astype(x.dtype)),
-                lambda g, x, y: g * (_SQRT_PI / 2) * (y * y).exp(), "output")
-Lgamma = _unary("Lgamma", lambda ctx, xp, x: _special(xp, "gammaln")(x).astype(x.dtype),
-                lambda g, x, y: g * x.digamma())
-Digamma = _unary("Digamma", lambda ctx, xp, x: _special(xp, "digamma")(x).astype(x.dtype),
-                 lambda g, x, y: g * polygamma(1, x))
-Sigmoid = _unary("Sigmoid", lambda ctx, xp, x: _sigmoid(xp, x), lambda g, x, y: g * y * (1 - y), "output")
-Logit = _unary("Logit", _errstate(lambda xp, x: xp.log(x / (1 - x))), lambda g, x, y: g / (x * (1 - x)))
-Sinc = _unary("Sinc", lambda ctx, xp, x: xp.sinc(x),
-              lambda g, x, y: g * where(x == 0, x * 0,
-                                        ((math.pi * x).cos() * math.pi * x - (math.pi * x).sin())
-                                        / (math.pi * x * x + (x == 0).to(x.dtype))))
-
-
-class Polygamma(_Unary):
-    save_inputs = (0,)
-
-    def forward(ctx, xp, x, n=1):
-        ctx.n = n
-        return _special(xp, "polygamma")(n, x).astype(x.dtype)
-
-    def backward(ctx, g):
-        return g * polygamma(ctx.n + 1, ctx.inputs[0])
-
-
-def polygamma(n: int, input):
-    return apply(Polygamma, input, n=n)
-
-
-def _sigmoid(xp, x):
-    # numerically stable for large |x|; torch computes 1/(1+exp(-x)) which saturates the same way
-    with np.errstate(over="ignore"):
-        return (1 / (1 + xp.exp(-x))).astype(x.dtype)
-
-
-class _Rounding(Op):
-    def backward(ctx, g):
-        return g * 0
-
-
-Floor = type("Floor", (_Rounding,), {"forward": staticmethod(lambda ctx, xp, x: xp.floor(x) if x.dtype.kind in "fV" else x.copy())})
-Ceil = type("Ceil", (_Rounding,), {"forward": staticmethod(lambda ctx, xp, x: xp.ceil(x) if x.dtype.kind in "fV" else x.copy())})
-Trunc = type("Trunc", (_Rounding,), {"forward": staticmethod(lambda ctx, xp, x: xp.trunc(x) if x.dtype.kind in "fV" else x.copy())})
-
-
-class Round(_Rounding):
-    def forward(ctx, xp, x, decimals=0):
-        return xp.round(x, decimals) if x.dtype.kind in "fV" or decimals else x.copy()
-
-
-class Frac(Op):
-    def forward(ctx, xp, x):
-        return x - xp.trunc(x)
-
-    def backward(ctx, g):
-        return g
-
-
-class LogicalNot(Op):
-    def forward(ctx, xp, x):
-        return xp.logical_not(x)
-
-    def backward(ctx, g):
-        return None
-
-
-class BitwiseNot(Op):
-    def forward(ctx, xp, x):
-        if x.dtype.kind in "fc":
-            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
-        return xp.invert(x)
-
-    def backward(ctx, g):
-        return None
-
-
-class _Predicate(Op):
-    def backward(ctx, g):
-        return None
-
-
-IsNan = type("IsNan", (_Predicate,), {"forward": staticmethod(lambda ctx, xp, x: xp.isnan(x))})
-IsInf = type("IsInf", (_Predicate,), {"forward": staticmethod(lambda ctx, xp, x: xp.isinf(x))})
-IsFinite = type("IsFinite", (_Predicate,), {"forward": staticmethod(lambda ctx, xp, x: xp.isfinite(x))})
-IsPosInf = type("IsPosInf", (_Predicate,), {"forward": staticmethod(lambda ctx, xp, x: xp.isposinf(x))})
-IsNegInf = type("IsNegInf", (_Predicate,), {"forward": staticmethod(lambda ctx, xp, x: xp.isneginf(x))})
-Signbit = type("Signbit", (_Predicate,), {"forward": staticmethod(lambda ctx, xp, x: xp.signbit(x))})
-
-
-class Conj(Op):
-    def forward(ctx, xp, x):
-        return xp.conj(x)
-
-    def backward(ctx, g):
-        return g.conj()
-
-
-class Real(Op):
-    def forward(ctx, xp, x):
-        return xp.real(x)
-
-    def backward(ctx, g):
-        return g
-
-
-class Imag(Op):
-    def forward(ctx, xp, x):
-        return xp.imag(x)
-
-    def backward(ctx, g):
-        from .creation import complex as _complex  # noqa: PLC0415
-
-        return _complex(g * 0, g)
-
-
-class Angle(_Unary):
-    save_inputs = (0,)
-
-    def forward(ctx, xp, x):
-        return xp.angle(x).astype(x.real.dtype) if x.dtype.kind == "c" else \
-            xp.where(x < 0, xp.pi, 0).astype(x.dtype) * (~xp.isnan(x)) + xp.where(xp.isnan(x), x, 0)
-
-    def backward(ctx, g):
-        return g * 0
-
-
-class NanToNum(Op):
-    save_inputs = (0,)
-
-    def forward(ctx, xp, x, nan=0.0, posinf=None, neginf=None):
-        return xp.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
-
-    def backward(ctx, g):
-        (x,) = ctx.inputs
-        return g * x.isfinite().to(g.dtype)
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -601,26 +343,31 @@ def _t(x, like=None):
     return _as_tensor_like(x, like)
 
 
-def add(input, other, *, alpha=1, out=None):
+def add(input: Tensor, other: Tensor | complex, *, alpha: complex = 1, out: Tensor | None = None) -> Tensor:
+    """Adds ``other``, scaled by ``alpha``, to ``input``."""
     r = binary(Add, _t(input, other), other, alpha=alpha) if alpha != 1 else binary(Add, _t(input, other), other)
     return _out(r, out)
 
 
-def sub(input, other, *, alpha=1, out=None):
+def sub(input: Tensor, other: Tensor | complex, *, alpha: complex = 1, out: Tensor | None = None) -> Tensor:
+    """Subtracts ``other``, scaled by ``alpha``, from ``input``."""
     return _out(binary(Sub, _t(input, other), other, alpha=alpha), out)
 
 
 subtract = sub
 
 
-def mul(input, other, *, out=None):
+def mul(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
+    """Multiplies ``input`` by ``other``."""
     return _out(binary(Mul, _t(input, other), other), out)
 
 
 multiply = mul
 
 
-def div(input, other, *, rounding_mode=None, out=None):
+def div(input: Tensor, other: Tensor | complex, *, rounding_mode: str | None = None,
+        out: Tensor | None = None) -> Tensor:
+    """Divides ``input`` by ``other``, optionally rounding the quotient (``'trunc'`` or ``'floor'``)."""
     if rounding_mode is None:
         return _out(binary(Div, _t(input, other), other), out)
     cls = FloorDivide if rounding_mode == "floor" else Div
@@ -642,19 +389,23 @@ def _int_div_trunc(a, other):
 divide = true_divide = div
 
 
-def floor_divide(input, other, *, out=None):
+def floor_divide(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
+    """Computes ``input`` divided by ``other``, rounded down (floor)."""
     return _out(binary(FloorDivide, _t(input, other), other), out)
 
 
-def remainder(input, other, *, out=None):
+def remainder(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
+    """Python-style modulus: the remainder has the sign of the divisor."""
     return _out(binary(Remainder, _t(input, other), other), out)
 
 
-def fmod(input, other, *, out=None):
+def fmod(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
+    """C-style modulus: the remainder has the sign of the dividend."""
     return _out(binary(Fmod, _t(input, other), other), out)
 
 
-def pow(input, exponent, *, out=None):
+def pow(input: Tensor | complex, exponent: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
+    """Takes the power of each element of ``input`` with ``exponent``."""
     if not hasattr(input, "_data"):
         from .creation import full_like, tensor  # noqa: PLC0415
 
@@ -668,7 +419,8 @@ def _scalar_pow_base_dtype(base, exponent):
     return result_type(base, exponent)
 
 
-def float_power(input, exponent):
+def float_power(input: Tensor, exponent: Tensor | complex) -> Tensor:
+    """Raises ``input`` to ``exponent`` in double precision (float64 or complex128)."""
     from .._dtype import float64, complex128  # noqa: PLC0415
 
     dt = complex128 if (_is_c(input) or _is_c(exponent) or isinstance(exponent, complex)) else float64
@@ -676,105 +428,118 @@ def float_power(input, exponent):
     return pow(a, exponent.to(dt) if hasattr(exponent, "_data") else exponent)
 
 
-def atan2(input, other):
+def atan2(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Element-wise arctangent of ``input / other`` with the quadrant taken into account."""
     return binary(Atan2, _t(input, other).to_float_if_int(), other)
 
 
 arctan2 = atan2
 
 
-def maximum(input, other):
+def maximum(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Element-wise maximum of ``input`` and ``other`` (NaN propagates)."""
     return binary(Maximum, input, other)
 
 
-def minimum(input, other):
+def minimum(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Element-wise minimum of ``input`` and ``other`` (NaN propagates)."""
     return binary(Minimum, input, other)
 
 
-def fmax(input, other):
+def fmax(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Element-wise maximum of ``input`` and ``other``, ignoring NaN where the other value is not NaN."""
     return binary(Fmax, input, other)
 
 
-def fmin(input, other):
+def fmin(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Element-wise minimum of ``input`` and ``other``, ignoring NaN where the other value is not NaN."""
     return binary(Fmin, input, other)
 
 
-def hypot(input, other):
+def hypot(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Element-wise ``sqrt(input**2 + other**2)``."""
     return binary(Hypot, input, other)
 
 
-def xlogy(input, other):
+def xlogy(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Computes ``input * log(other)``, with 0 where ``input`` is 0."""
     return binary(Xlogy, _t(input, other).to_float_if_int(), other)
 
 
-def eq(input, other):
+def eq(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Element-wise ``input == other``."""
     return binary(Eq, _t(input, other), other)
 
 
-def ne(input, other):
+def ne(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Element-wise ``input != other``."""
     return binary(Ne, _t(input, other), other)
 
 
-def lt(input, other):
+def lt(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Element-wise ``input < other``."""
     return binary(Lt, _t(input, other), other)
 
 
-def le(input, other):
+def le(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Element-wise ``input <= other``."""
     return binary(Le, _t(input, other), other)
 
 
-def gt(input, other):
+def gt(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Element-wise ``input > other``."""
     return binary(Gt, _t(input, other), other)
 
 
-def ge(input, other):
+def ge(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Element-wise ``input >= other``."""
     return binary(Ge, _t(input, other), other)
 
 
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 
-def logical_and(input, other):
+def logical_and(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Element-wise logical AND (nonzero is True)."""
     return binary(LogicalAnd, input, other)
 
 
-def logical_or(input, other):
+def logical_or(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Element-wise logical OR (nonzero is True)."""
     return binary(LogicalOr, input, other)
 
 
-def logical_xor(input, other):
+def logical_xor(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Element-wise logical XOR (nonzero is True)."""
     return binary(LogicalXor, input, other)
 
 
-def logical_not(input):
-    return apply(LogicalNot, input)
-
-
-def bitwise_and(input, other):
+def bitwise_and(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Bitwise AND of integer or bool tensors."""
     return binary(BitwiseAnd, _t(input, other), other)
 
 
-def bitwise_or(input, other):
+def bitwise_or(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Bitwise OR of integer or bool tensors."""
     return binary(BitwiseOr, _t(input, other), other)
 
 
-def bitwise_xor(input, other):
+def bitwise_xor(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Bitwise XOR of integer or bool tensors."""
     return binary(BitwiseXor, _t(input, other), other)
 
 
-def bitwise_not(input):
-    return apply(BitwiseNot, input)
-
-
-def bitwise_left_shift(input, other):
+def bitwise_left_shift(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Left arithmetic shift of ``input`` by ``other`` bits."""
     return binary(LeftShift, _t(input, other), other)
 
 
-def bitwise_right_shift(input, other):
+def bitwise_right_shift(input: Tensor, other: Tensor | complex) -> Tensor:
+    """Right arithmetic shift of ``input`` by ``other`` bits."""
     return binary(RightShift, _t(input, other), other)
 
 
-def where(condition, input=None, other=None):
+def where(condition: Tensor, input: Tensor | complex | None = None, other: Tensor | complex | None = None):
     """where(cond, x, y) elementwise select; where(cond) is nonzero(as_tuple=True)."""
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
@@ -796,7 +561,9 @@ def where(condition, input=None, other=None):
                            f"other {list(y.shape)} cannot be broadcast together") from None
 
 
-def clamp(input, min=None, max=None, *, out=None):
+def clamp(input: Tensor, min: Tensor | float | None = None, max: Tensor | float | None = None, *,
+          out: Tensor | None = None) -> Tensor:
+    """Clamps every element of ``input`` into ``[min, max]`` (either bound may be None or a tensor)."""
     if hasattr(min, "_data") or hasattr(max, "_data"):
         return _out(apply(ClampT, input, min, max), out)
     if input._data.dtype.kind in "biu" and (isinstance(min, float) or isinstance(max, float)):
@@ -807,98 +574,16 @@ def clamp(input, min=None, max=None, *, out=None):
 clip = clamp
 
 
-def clamp_min(input, min):
+def clamp_min(input: Tensor, min: Tensor | float) -> Tensor:
+    """Clamps every element of ``input`` to at least ``min``."""
     return clamp(input, min=min)
 
 
-def clamp_max(input, max):
+def clamp_max(input: Tensor, max: Tensor | float) -> Tensor:
+    """Clamps every element of ``input`` to at most ``max``."""
     return clamp(input, max=max)
 
 
-def lerp(input, end, weight):
+def lerp(input: Tensor, end: Tensor, weight: Tensor | complex) -> Tensor:
+    """Linear interpolation ``input + weight * (end - input)``."""
     return apply(Lerp, input, end, weight)
-
-
-def neg(input):
-    return apply(Neg, input)
-
-
-negative = neg
-
-
-def abs(input, *, out=None):
-    return _out(apply(Abs, input), out)
-
-
-absolute = abs
-
-
-def sign(input):
-    return apply(Sign, input)
-
-
-def sgn(input):
-    return apply(Sgn, input)
-
-
-def round(input, *, decimals=0):
-    return apply(Round, input, decimals=decimals)
-
-
-def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
-    return apply(NanToNum, input, nan=nan, posinf=posinf, neginf=neginf)
-
-
-def square(input):
-    return input * input if input._data.dtype != np.bool_ else (input * input).long()
-
-
-def _out(r, out):
-    if out is None:
-        return r
-    out._assign_result(r)
-    return out
-
-
-def _unary_fn(cls, name):
-    def fn(input, *, out=None):
-        return _out(apply(cls, input), out)
-
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"Elementwise {name} (mirrors torch.{name})."
-    return fn
-
-
-_UNARY = {
-    "exp": Exp, "exp2": Exp2, "expm1": Expm1, "log": Log, "log2": Log2, "log10": Log10, "log1p": Log1p,
-    "sqrt": Sqrt, "rsqrt": Rsqrt, "sin": Sin, "cos": Cos, "tan": Tan, "asin": Asin, "acos": Acos, "atan": Atan,
-    "sinh": Sinh, "cosh": Cosh, "tanh": Tanh, "asinh": Asinh, "acosh": Acosh, "atanh": Atanh,
-    "reciprocal": Reciprocal, "erf": Erf, "erfc": Erfc, "erfinv": Erfinv, "lgamma": Lgamma, "digamma": Digamma,
-    "sigmoid": Sigmoid, "logit": Logit, "sinc": Sinc, "floor": Floor, "ceil": Ceil, "trunc": Trunc,
-    "frac": Frac, "isnan": IsNan, "isinf": IsInf, "isfinite": IsFinite, "isposinf": IsPosInf,
-    "isneginf": IsNegInf, "signbit": Signbit, "conj": Conj, "angle": Angle,
-}
-_g = globals()
-for _name, _cls in _UNARY.items():
-    _g[_name] = _unary_fn(_cls, _name)
-arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh  # noqa: F821
-fix = trunc  # noqa: F821
-
-
-def logit(input, eps=None, *, out=None):  # noqa: F811  (replaces the generated one: torch's logit takes eps)
-    """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given."""
-    if eps is not None:
-        input = clamp(input, eps, 1 - eps)
-    return _out(apply(Logit, input), out)
-
-
-def real(input):
-    if not _is_c(input):
-        return input
-    return apply(Real, input)
-
-
-def imag(input):
-    if not _is_c(input):
-        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
-    return apply(Imag, input)

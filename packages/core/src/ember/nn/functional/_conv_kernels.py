@@ -20,6 +20,8 @@ output plane, so the parallel loop has no races.
 """
 from __future__ import annotations
 
+from . import _numba_env  # noqa: F401  (before numba's first parallel launch: NOTE [ numba threads ])
+
 import numba as nb
 import numpy as np
 

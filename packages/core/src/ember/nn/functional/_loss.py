@@ -6,7 +6,9 @@ written in ember ops; the rest are compositions of differentiable ops. CTC lives
 from __future__ import annotations
 
 import math
+import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -237,6 +239,41 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
 
 
 # -- fused: nll / cross entropy -----------------------------------------------------------------------------
+_KERNELS: list = []
+_EXP_POOL: list = []  # [ThreadPoolExecutor, n_threads]; reset in forked children (their pool has no threads)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_EXP_POOL.clear)
+
+
+def _exp_inplace(e):
+    """np.exp(e, out=e) over row blocks on every core: NumPy's SIMD exp beats numba's, but runs on one thread
+    (it releases the GIL, so a few worker threads split the rows)."""
+    if not _EXP_POOL:
+        n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        _EXP_POOL.extend((ThreadPoolExecutor(max(1, n - 1), thread_name_prefix="ember-exp") if n > 1 else None, n))
+    pool, n = _EXP_POOL
+    n = min(n, len(e), max(1, e.size >> 16))  # small inputs: the hand-off costs more than it saves
+    if n <= 1:
+        np.exp(e, out=e)
+        return
+    cuts = [len(e) * i // n for i in range(n + 1)]
+    futs = [pool.submit(np.exp, e[a:b], out=e[a:b]) for a, b in zip(cuts[1:-1], cuts[2:])]
+    np.exp(e[:cuts[1]], out=e[:cuts[1]])
+    for f in futs:
+        f.result()
+
+
+def _ce_kernels(xp, x):
+    """The numba cross-entropy row kernels for float32/64 NumPy arrays, else None."""
+    if xp is not np or x.dtype.char not in "fd":
+        return None
+    if not _KERNELS:
+        from . import _loss_kernels  # noqa: PLC0415  (numba is slow to import)
+
+        _KERNELS.append(_loss_kernels)
+    return _KERNELS[0]
+
+
 _DT = {"float32": "Float", "float64": "Double", "int32": "Int", "int16": "Short", "int8": "Char", "bool": "Bool",
        "float16": "Half", "bfloat16": "BFloat16"}
 
@@ -345,6 +382,21 @@ class CrossEntropy(Op):
         ctx.w_rg = w_rg
         cdim = 1 if x.ndim >= 2 else 0
         C = x.shape[cdim]
+        k = _ce_kernels(xp, x) if x.ndim == 2 and label_smoothing == 0 and x.size else None
+        if k is not None:  # NOTE [ cross entropy kernels ]
+            ts, valid, wt = _class_terms(xp, t, cdim, C, ignore_index, w)
+            wt = wt.astype(x.dtype, copy=False)
+            x2 = np.ascontiguousarray(x)
+            e, picked, se = np.empty_like(x2), np.empty(len(x2), x.dtype), np.empty(len(x2))
+            k.row_shift(x2, x2.max(axis=1), ts, e, picked)
+            with np.errstate(under="ignore", invalid="ignore", divide="ignore"):
+                _exp_inplace(e)
+                k.row_sums(e, se)
+                loss = (np.log(se) - picked).astype(x.dtype) * wt
+            # the backward's softmax is e / se: kept unnormalised, scaled in the gradient's one pass
+            ctx.cdim, ctx.C, ctx.ts, ctx.valid, ctx.wt, ctx.w, ctx.xp = cdim, C, ts, valid, wt, w, xp
+            ctx.sm, ctx.se, ctx.eps, ctx.reduction = e, se, 0.0, reduction
+            return _class_reduce(ctx, xp, loss, wt, reduction, x.dtype)
         # one pass of exp: the normalised exponentials are kept as the softmax backward needs
         m = x.max(axis=cdim, keepdims=True)
         with np.errstate(under="ignore", invalid="ignore", divide="ignore"):
@@ -362,7 +414,7 @@ class CrossEntropy(Op):
             smooth = -(lsm * wb).sum(axis=cdim) * valid
             loss = (1 - eps) * loss + (eps / C) * smooth
         ctx.cdim, ctx.C, ctx.ts, ctx.valid, ctx.wt, ctx.w, ctx.xp = cdim, C, ts, valid, wt, w, xp
-        ctx.sm, ctx.eps, ctx.reduction = sm, eps, reduction
+        ctx.sm, ctx.se, ctx.eps, ctx.reduction = sm, None, eps, reduction
         return _class_reduce(ctx, xp, loss, wt, reduction, x.dtype)
 
     def backward(ctx, g):
@@ -371,7 +423,7 @@ class CrossEntropy(Op):
         xp, cdim, C, eps = ctx.xp, ctx.cdim, ctx.C, ctx.eps
         if not GradMode.enabled:  # no graph of the backward: one fused pass over the softmax
             return apply(CrossEntropyGrad, g, sm=ctx.sm, ts=ctx.ts, valid=ctx.valid, wt=ctx.wt, w=ctx.w, cdim=cdim,
-                         eps=eps, reduction=ctx.reduction, denom=getattr(ctx, "denom", None)), None, None
+                         eps=eps, reduction=ctx.reduction, denom=getattr(ctx, "denom", None), se=ctx.se), None, None
         dt = ctx.sm.dtype
         # effective target distribution A (rows sum to asum): d loss / dx = softmax * asum - A
         a = _one_hot_along(xp, ctx.ts, cdim, C, dt) * xp.expand_dims(ctx.wt * (1 - eps), cdim)
@@ -388,7 +440,7 @@ class CrossEntropyGrad(Op):
     """d cross_entropy / d x without create_graph: ``softmax * asum - A`` times the incoming grad, where A is the
     (smoothed, weighted) target distribution and asum its row sum; A is applied by index, never made dense."""
 
-    def forward(ctx, xp, g, sm, ts, valid, wt, w, cdim, eps, reduction, denom):
+    def forward(ctx, xp, g, sm, ts, valid, wt, w, cdim, eps, reduction, denom, se=None):
         C = sm.shape[cdim]
         scale = g / denom if reduction == "mean" else g  # a scalar, or the per-target grads for 'none'
         coef = wt * (1 - eps) * scale
@@ -396,7 +448,12 @@ class CrossEntropyGrad(Op):
         if eps > 0:
             wsum = w.sum() if w is not None else C
             asum = asum + valid * (wsum * (eps / C))
-        r = sm * xp.expand_dims((asum * scale).astype(sm.dtype, copy=False), cdim)
+        if se is not None:  # sm holds the unnormalised row exponentials (NOTE [ cross entropy kernels ])
+            r = np.empty_like(sm)
+            f = np.ascontiguousarray(np.broadcast_to(asum * scale / se, se.shape), dtype=sm.dtype)
+            _ce_kernels(xp, sm).row_scale(sm, f, r)
+        else:
+            r = sm * xp.expand_dims((asum * scale).astype(sm.dtype, copy=False), cdim)
         idx = xp.expand_dims(ts, cdim)
         xp.put_along_axis(r, idx, xp.take_along_axis(r, idx, cdim) -
                           xp.expand_dims(coef, cdim).astype(sm.dtype, copy=False), cdim)

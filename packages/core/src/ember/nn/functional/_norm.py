@@ -35,13 +35,45 @@ def _row_kernels(xp, x, w, b, axes):
     for p in (w, b):
         if p is not None and (p.shape != tail or p.dtype != x.dtype):
             return None
+    return _kernels()
+
+
+def _kernels():
+    """The numba kernel module, imported on first use (numba is slow to import)."""
     if not _ROWK:
-        try:
-            from . import _norm_kernels as k  # noqa: PLC0415  (numba is optional and slow to import)
-        except ImportError:
-            k = None
+        from . import _norm_kernels as k  # noqa: PLC0415
+
         _ROWK.append(k)
     return _ROWK[0]
+
+
+def _chan_layout(xp, x, w, b, axes):
+    """(kernels, N, C) when ``Normalize`` is a batch_norm (axes (0, 2, ...)) or instance_norm (axes (2, ...))
+    of a float32/64 NumPy array with per-channel (C, 1, ...) affine parameters of its dtype, else None.
+    instance_norm runs as a batch_norm of the (1, N*C, S) view (NOTE [ channel norm kernels ])."""
+    if xp is not np or x.dtype.char not in "fd" or x.size == 0 or x.ndim < 2:
+        return None
+    rest = tuple(range(2, x.ndim))
+    if axes == (0,) + rest:
+        n, c = 1, x.shape[1]
+    elif axes == rest and rest:
+        n, c = x.shape[0], x.shape[1]
+    else:
+        return None
+    for p in (w, b):
+        if p is not None and (p.shape != (c,) + (1,) * len(rest) or p.dtype != x.dtype):
+            return None
+    return _kernels(), n, c
+
+
+def _chan3d(a, n):
+    """The (N, C, S) view the channel kernels take (instance norm: (1, N*C, S))."""
+    a = np.ascontiguousarray(a)
+    return a.reshape(1, a.shape[0] * a.shape[1], -1) if n > 1 else a.reshape(a.shape[0], a.shape[1], -1)
+
+
+def _chan_param(p, n):
+    return None if p is None else (np.tile(p.reshape(-1), n) if n > 1 else p.reshape(-1))
 
 
 def _rows2d(a, d):
@@ -52,6 +84,19 @@ class Normalize(Op):
     save_inputs = (0, 1)
 
     def forward(ctx, xp, x, w, b, axes, eps, stats=None):
+        ch = _chan_layout(xp, x, w, b, axes)
+        if ch is not None:
+            k, n, c = ch
+            x3 = _chan3d(x, n)
+            y = np.empty_like(x3)
+            mean, var, invstd = (np.empty(x3.shape[1], x.dtype) for _ in range(3))
+            k.chan_norm_fwd(x3, _chan_param(w, n), _chan_param(b, n), float(eps), y, mean, var, invstd)
+            kshape = tuple(x.shape[i] if i not in axes else 1 for i in range(x.ndim))
+            mean, var, invstd = (a.reshape(kshape) for a in (mean, var, invstd))
+            if stats is not None:
+                stats.extend((mean, var))
+            ctx.p = (axes, eps, mean, invstd)
+            return y.reshape(x.shape)
         k = _row_kernels(xp, x, w, b, axes) if stats is None else None
         if k is not None:
             d = x.size // _prod(x.shape[:x.ndim - len(axes)])
@@ -99,6 +144,20 @@ class NormalizeBackward(Op):
     """The fused closed-form gradient of Normalize (used when no graph of the backward is recorded)."""
 
     def forward(ctx, xp, g, x, w, axes, mean, invstd, need):
+        ch = _chan_layout(xp, x, w, None, axes) if g.dtype == x.dtype else None
+        if ch is not None:
+            k, n, c = ch
+            x3 = _chan3d(x, n)
+            gx = np.empty_like(x3) if need[0] else None
+            sg, sgx = np.empty(x3.shape[1]), np.empty(x3.shape[1])
+            k.chan_norm_bwd(_chan3d(g, n), x3, _chan_param(w, n), mean.reshape(-1), invstd.reshape(-1), gx, sg,
+                            sgx)
+            gw = gb = None
+            if w is not None:  # per-(n, c) sums of instance norm add up over the batch
+                gw = (sgx.reshape(n, c).sum(0) if n > 1 else sgx).astype(x.dtype).reshape(w.shape)
+                gb = (sg.reshape(n, c).sum(0) if n > 1 else sg).astype(x.dtype).reshape(w.shape)
+            out = (None if gx is None else gx.reshape(x.shape), gw if need[1] else None, gb if need[2] else None)
+            return tuple(xp.zeros((), x.dtype) if a is None else a for a in out)
         k = _row_kernels(xp, x, w, None, axes) if g.dtype == x.dtype else None
         if k is not None:
             d = x.size // mean.size

@@ -23,6 +23,20 @@ __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", 
            "lp_pool2d", "lp_pool3d"]
 
 
+_KERNELS: list = []
+
+
+def _kernels(xp, *arrays):
+    """The numba pool kernels (NOTE [ pool kernels ]) for float32/64 NumPy arrays, else None."""
+    if xp is not np or any(a.dtype.char not in "fd" for a in arrays):
+        return None
+    if not _KERNELS:
+        from . import _pool_kernels  # noqa: PLC0415  (numba is slow to import)
+
+        _KERNELS.append(_pool_kernels)
+    return _KERNELS[0]
+
+
 # -- flat gather / scatter over the spatial axes (adjoint pair) -------------------------------------------
 class GatherFlat(Op):
     """out[b, j] = x[b, idx[b, j]] over the flattened trailing ``nsp`` dims of x; idx shaped like out."""
@@ -50,6 +64,12 @@ class ScatterFlat(Op):
         lead = shape[:-nsp]
         nb, L = _prod(lead), _prod(shape[-nsp:])
         flat = (idx.reshape(nb, -1) + (xp.arange(nb) * L)[:, None]).ravel()
+        k = _kernels(xp, g)
+        if k is not None and g.size:
+            out = np.zeros((nb, L), dtype=g.dtype)
+            k.scatter_add_planes(np.ascontiguousarray(g).reshape(nb, -1),
+                                 np.ascontiguousarray(idx, dtype=np.int64).reshape(nb, -1), out)
+            return out.reshape(shape)
         out = xp.zeros(nb * L, dtype=g.dtype)
         gv = g.reshape(-1)
         if unique:
@@ -89,6 +109,20 @@ class MaxPool(Op):
     def forward(ctx, xp, x, ksize, stride, pad, dil, out):
         nsp = len(ksize)
         sp = x.shape[-nsp:]
+        unique = all(s >= (k - 1) * d + 1 for s, k, d in zip(stride, ksize, dil))
+        kern = _kernels(xp, x) if nsp <= 2 and x.size else None
+        if kern is not None:  # NOTE [ pool kernels ]; 1-d pooling is 2-d pooling of one-row planes
+            one = (1,) * (2 - nsp)
+            lead = x.shape[:-nsp]
+            x3 = np.ascontiguousarray(x).reshape((-1,) + one + tuple(sp))
+            val = np.empty((x3.shape[0],) + one + tuple(out), x.dtype)
+            flat = np.empty(val.shape, np.int64)
+            a = [(1, 1, 0, 1)] * (2 - nsp) + list(zip(ksize, stride, pad, dil))
+            kern.max_pool2d_fwd(x3, val, flat, a[0][0], a[1][0], a[0][1], a[1][1], a[0][2], a[1][2], a[0][3],
+                                a[1][3])
+            val, flat = val.reshape(lead + tuple(out)), flat.reshape(lead + tuple(out))
+            ctx.p = (flat, x.shape, nsp, unique)
+            return val, flat
         need = [(o - 1) * s + d * (k - 1) + 1 for o, k, s, d in zip(out, ksize, stride, dil)]
         xpad = _pad_for(xp, x, pad, need, value=-np.inf)
         # NOTE [ pooling by kernel position ]: one strided slice per kernel position, combined elementwise over
@@ -113,7 +147,6 @@ class MaxPool(Op):
             origin = np.add.outer(origin * sp[i], np.arange(out[i]) * stride[i] - pad[i])
             koff = np.add.outer(koff * sp[i], np.arange(ksize[i]) * dil[i])
         flat = xp.asarray(origin) + xp.asarray(koff.ravel())[am]
-        unique = all(s >= (k - 1) * d + 1 for s, k, d in zip(stride, ksize, dil))
         ctx.p = (flat, x.shape, nsp, unique)
         return val, flat
 

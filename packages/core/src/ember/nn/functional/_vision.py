@@ -34,13 +34,29 @@ def _csr(idx, wts, n_in):
 
 
 class _AxisMaps:
-    """Host CSR matrices (float64) per trailing axis, with per-dtype/device copies made on first use."""
+    """Host CSR matrices (float64) per trailing axis, with per-dtype/device copies made on first use.
 
-    __slots__ = ("mats", "_cache")
+    ``taps``: for interpolation maps of 1 or 2 axes, the fixed-width (idx, wts) taps per axis that the numba
+    kernels apply directly (NOTE [ resample kernels ]); ``adjoint`` marks the transposed map."""
 
-    def __init__(self, mats):
+    __slots__ = ("mats", "_cache", "taps", "adjoint")
+
+    def __init__(self, mats, taps=None, adjoint=False):
         self.mats = tuple(mats)
         self._cache = {}
+        self.taps = taps
+        self.adjoint = adjoint
+
+    def kernel_taps(self, dtype):
+        """(iy, wy, ix, wx) for the 2-d kernels in ``dtype`` (1-d maps get a one-row identity first axis)."""
+        key = ("taps", dtype)
+        got = self._cache.get(key)
+        if got is None:
+            taps = self.taps if len(self.taps) == 2 else ((np.zeros((1, 1), np.int64), np.ones((1, 1))),) + self.taps
+            got = tuple(a for i, w in taps for a in (np.ascontiguousarray(i, np.int64),
+                                                     np.ascontiguousarray(w, dtype)))
+            self._cache[key] = got
+        return got
 
     def get(self, xp, dtype):
         key = (id(xp), dtype)
@@ -51,7 +67,7 @@ class _AxisMaps:
         return got
 
     def transposed(self) -> "_AxisMaps":
-        return _AxisMaps(None if m is None else m.T.tocsr() for m in self.mats)
+        return _AxisMaps((None if m is None else m.T.tocsr() for m in self.mats), self.taps, not self.adjoint)
 
 
 def _to_xp(xp, m):
@@ -69,6 +85,8 @@ class Separable(Op):
 
     def forward(ctx, xp, x, maps):
         ctx.maps = maps
+        if maps.taps is not None and xp is np and x.dtype.char in "fd" and x.size:
+            return _resample_np(x, maps)
         mats = maps.get(xp, x.dtype)
         nsp = len(mats)
         if xp is np:
@@ -86,6 +104,30 @@ class Separable(Op):
 
     def backward(ctx, g):
         return apply(Separable, g, maps=ctx.maps.transposed())
+
+
+_KERNELS: list = []
+
+
+def _resample_np(x, maps):
+    """Separable on NumPy through the numba tap kernels (NOTE [ resample kernels ])."""
+    if not _KERNELS:
+        from . import _vision_kernels  # noqa: PLC0415  (numba is slow to import)
+
+        _KERNELS.append(_vision_kernels)
+    k = _KERNELS[0]
+    iy, wy, ix, wx = maps.kernel_taps(x.dtype)
+    nsp = len(maps.taps)
+    lead = x.shape[:-nsp]
+    x3 = np.ascontiguousarray(x).reshape((-1,) + ((1,) if nsp == 1 else x.shape[-2:-1]) + x.shape[-1:])
+    if maps.adjoint:
+        size = tuple(m.shape[0] for m in maps.mats)
+        out = np.zeros((x3.shape[0],) + ((1,) if nsp == 1 else size[:1]) + size[-1:], x.dtype)
+        k.resample2d_adjoint(x3, iy, wy, ix, wx, out)
+    else:
+        out = np.empty((x3.shape[0], len(iy), len(ix)), x.dtype)
+        k.resample2d(x3, iy, wy, ix, wx, out)
+    return out.reshape(lead + tuple(m.shape[0] for m in maps.mats))
 
 
 def _gather_sum(y, ax, idx, wts, bshape):
@@ -123,9 +165,13 @@ def _apply_maps_np(x, mats):
     return np.ascontiguousarray(y)
 
 
-def _separable(x: Tensor, taps) -> Tensor:
-    """taps: per trailing axis, None or (idx, wts, n_in)."""
-    return apply(Separable, x, maps=_AxisMaps(None if t is None else _csr(*t) for t in taps))
+def _separable(x: Tensor, taps, kernel: bool = False) -> Tensor:
+    """taps: per trailing axis, None or (idx, wts, n_in); ``kernel``: the taps of 1 or 2 axes (all present)
+    may be applied directly by the resample kernels (interpolation maps)."""
+    # copies: the CSR constructor shares the tap arrays and sum_duplicates rewrites them
+    kt = tuple((t[0].copy(), t[1].copy()) for t in taps) if kernel and len(taps) <= 2 and all(t is not None for t in taps) \
+        else None
+    return apply(Separable, x, maps=_AxisMaps((None if t is None else _csr(*t) for t in taps), kt))
 
 
 def _adaptive_taps(size: int, out: int):
@@ -318,7 +364,7 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         dt = input._data.dtype
         taps = [None if (mode in ("nearest", "nearest-exact") and s == o) else
                 _interp_taps(mode, s, o, align_corners, f, dt) for s, o, f in zip(sp, osz, sfs)]
-    return _separable(input, taps)
+    return _separable(input, taps, kernel=True)
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
