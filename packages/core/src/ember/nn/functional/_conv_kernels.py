@@ -13,14 +13,13 @@ NOTE [ im2col kernels ]: for plain (and grouped) convolutions the GEMM does the 
 building the im2col matrix and its adjoint, col2im. NumPy's strided-view copy moves runs of one output row
 and needs a separately padded input; ``im2col`` writes the windows straight from the unpadded input (zeros
 where a window hangs over the border) and ``col2im`` scatter-adds them back, both split over the (n, c)
-planes with ``prange`` so the copy runs on every core like the GEMM that follows. ``cols`` is an
+planes. ``cols`` is an
 (N, C*KH*KW, OH*OW) view: contiguous for the per-sample layout or a transposed view of a (C*K, N, L) buffer
 for the batch-last one (NOTE [ im2col layout ] in _conv.py). Each plane writes only its own rows / its own
-output plane, so the parallel loop has no races.
+output plane.
 """
 from __future__ import annotations
 
-from . import _numba_env  # noqa: F401  (before numba's first parallel launch: NOTE [ numba threads ])
 
 import numba as nb
 import numpy as np
@@ -125,7 +124,7 @@ def _span(n_out, n_in, s, off):  # pragma: no cover - compiled
 def im2col(x, cols, KH, KW, OH, OW, sh, sw, ph, pw, dh, dw):  # pragma: no cover - compiled
     """cols[n, (c*KH + a)*KW + b, i*OW + j] = x[n, c, i*sh - ph + a*dh, j*sw - pw + b*dw] (0 outside x)."""
     N, C, H, W = x.shape
-    for t in nb.prange(N * C):
+    for t in range(N * C):
         n = t // C
         c = t - n * C
         xc = x[n, c]
@@ -158,7 +157,7 @@ def im2col(x, cols, KH, KW, OH, OW, sh, sw, ph, pw, dh, dw):  # pragma: no cover
 def col2im(cols, y, KH, KW, IH, IW, sh, sw, ph, pw, dh, dw):  # pragma: no cover - compiled
     """Adjoint of ``im2col``: y (N, C, H, W) = zeros + scatter-add of cols (N, C*KH*KW, IH*IW)."""
     N, C, H, W = y.shape
-    for t in nb.prange(N * C):
+    for t in range(N * C):
         n = t // C
         c = t - n * C
         yc = y[n, c]

@@ -2,7 +2,7 @@
 
 NOTE [ cross entropy kernels ]: the class-index cross entropy of an (N, C) batch is a max-shifted exp per row
 plus a few per-row reductions. ``exp`` stays in NumPy (its SIMD exp is several times faster than numba's
-scalar libm call, even on two threads); everything around it runs in these parallel row kernels: the row
+scalar libm call); everything around it runs in these single-pass row kernels (NOTE [ numba threads ]): the row
 shift (plus the shifted logit of each target) before the exp, the float64 row sums of the exponentials
 after it, and in backward the softmax scaling ``e * factor_row`` (the target column is fixed up by the
 caller). NaN propagates as in NumPy: a row holding NaN has a NaN max and so NaN everywhere.
@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import numba as nb
 
-from . import _numba_env  # noqa: F401  (NOTE [ numba threads ])
 
 __all__ = ["row_shift", "row_sums", "row_scale"]
 
-_PAR = dict(cache=True, nogil=True, parallel=True, error_model="numpy")
+from ._numba import KERNEL_OPTS as _PAR  # noqa: E402  (NOTE [ numba threads ])
 
 
 @nb.njit(**_PAR)
@@ -23,7 +22,7 @@ def row_shift(x, mx, ts, e, picked):  # pragma: no cover - compiled
     """e = x - mx[r] per row (mx: the row maxima; NumPy's SIMD max is faster than a NaN-aware numba loop);
     picked[r] = e[r, ts[r]]."""
     R, C = x.shape
-    for r in nb.prange(R):
+    for r in range(R):
         xr, er = x[r], e[r]
         m = mx[r]
         for j in range(C):
@@ -35,7 +34,7 @@ def row_shift(x, mx, ts, e, picked):  # pragma: no cover - compiled
 def row_sums(e, out):  # pragma: no cover - compiled
     """out[r] = sum_j e[r, j] accumulated in float64."""
     R, C = e.shape
-    for r in nb.prange(R):
+    for r in range(R):
         er = e[r]
         s = 0.0
         for j in range(C):
@@ -47,7 +46,7 @@ def row_sums(e, out):  # pragma: no cover - compiled
 def row_scale(e, f, out):  # pragma: no cover - compiled
     """out[r, :] = e[r, :] * f[r]."""
     R, C = e.shape
-    for r in nb.prange(R):
+    for r in range(R):
         er, orow = e[r], out[r]
         a = f[r]
         for j in range(C):

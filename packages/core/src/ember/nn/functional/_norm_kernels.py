@@ -13,7 +13,6 @@ import math
 import numba as nb
 import numpy as np
 
-from . import _numba_env  # noqa: F401  (NOTE [ numba threads ])
 
 __all__ = ["row_norm_fwd", "row_norm_bwd", "chan_norm_fwd", "chan_norm_bwd"]
 
@@ -83,9 +82,9 @@ def row_norm_bwd(g, x, w, mean, invstd, gx, gw, gb):  # pragma: no cover - compi
 
 # NOTE [ channel norm kernels ]: batch_norm / instance_norm normalise an (N, C, S) view per channel c over
 # (N, S). The channel's slice is small enough to stay in cache across the passes, so each kernel reads the
-# input from memory about once; ``prange`` over channels uses every core (NumPy's ufuncs run on one).
+# input from memory about once (single-threaded: NOTE [ numba threads ] in _numba.py).
 # Statistics accumulate in float64; the elementwise passes use torch's per-channel alpha/beta form.
-_PAR = dict(cache=True, nogil=True, parallel=True, error_model="numpy")
+from ._numba import KERNEL_OPTS as _PAR  # noqa: E402  (NOTE [ numba threads ])
 
 
 @nb.njit(fastmath=_FM, **_PAR)
@@ -94,7 +93,7 @@ def chan_norm_fwd(x, w, b, eps, y, mean, var, invstd):  # pragma: no cover - com
     (biased)/invstd (C,) in x's dtype. w/b are (C,) or None."""
     N, C, S = x.shape
     cnt = N * S
-    for c in nb.prange(C):
+    for c in range(C):
         s = 0.0
         for n in range(N):
             xr = x[n, c]
@@ -129,7 +128,7 @@ def chan_norm_bwd(g, x, w, mean, invstd, gx, sg, sgx):  # pragma: no cover - com
     (torch's formula); gx None skips the input gradient."""
     N, C, S = x.shape
     cnt = N * S
-    for c in nb.prange(C):
+    for c in range(C):
         m = mean[c]
         s1 = 0.0
         s2 = 0.0

@@ -4,7 +4,7 @@ NOTE [ pool kernels ]: max pooling over (P, H, W) planes (P = N*C; 1-d pooling i
 max and its flat index in one pass per window, with torch's CPU rule ``val > max or isnan(val)``: the first
 maximum wins ties, a NaN propagates and the last NaN's index is kept; a window of -inf points at its first
 valid element. The scatter kernel is the adjoint (gradient of max pooling, max_unpool): each plane owns its
-output slice, so ``prange`` over planes needs no atomics, and repeated indices (overlapping windows) add up.
+output slice, so the loop over planes needs no atomics, and repeated indices (overlapping windows) add up.
 """
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ import math
 
 import numba as nb
 
-from . import _numba_env  # noqa: F401  (NOTE [ numba threads ])
 
 __all__ = ["max_pool2d_fwd", "scatter_add_planes"]
 
-_PAR = dict(cache=True, nogil=True, parallel=True, error_model="numpy")
+from ._numba import KERNEL_OPTS as _PAR  # noqa: E402  (NOTE [ numba threads ])
 
 
 @nb.njit(**_PAR)
@@ -25,7 +24,7 @@ def max_pool2d_fwd(x, val, idx, kh, kw, sh, sw, ph, pw, dh, dw):  # pragma: no c
     P, H, W = x.shape
     _, OH, OW = val.shape
     ninf = -math.inf
-    for p in nb.prange(P):
+    for p in range(P):
         xp = x[p]
         for oh in range(OH):
             h0 = oh * sh - ph
@@ -56,7 +55,7 @@ def max_pool2d_fwd(x, val, idx, kh, kw, sh, sw, ph, pw, dh, dw):  # pragma: no c
 def scatter_add_planes(g, idx, out):  # pragma: no cover - compiled
     """out[p, idx[p, j]] += g[p, j] for planes g/idx (P, M) and a zeroed out (P, L)."""
     P, M = g.shape
-    for p in nb.prange(P):
+    for p in range(P):
         gp, ip, op = g[p], idx[p], out[p]
         for j in range(M):
             op[ip[j]] += gp[j]

@@ -3,18 +3,17 @@
 NOTE [ resample kernels ]: interpolate's per-axis maps have a fixed number of taps per output index (1 for
 nearest, 2 for linear, 4 for cubic). On (P, H, W) planes (1-d inputs use H = 1) the forward evaluates
 ``y[oh, ow] = sum_t wy[oh, t] * sum_u wx[ow, u] * x[iy[oh, t], ix[ow, u]]`` directly (torch's order for
-bilinear) and the adjoint scatters ``g * wy * wx`` back to the same taps; ``prange`` over planes, each
-plane writing only its own output, so there are no races and no temporaries.
+bilinear) and the adjoint scatters ``g * wy * wx`` back to the same taps, plane by plane, each plane
+writing only its own output, with no temporaries.
 """
 from __future__ import annotations
 
 import numba as nb
 
-from . import _numba_env  # noqa: F401  (NOTE [ numba threads ])
 
 __all__ = ["resample2d", "resample2d_adjoint"]
 
-_PAR = dict(cache=True, nogil=True, parallel=True, error_model="numpy")
+from ._numba import KERNEL_OPTS as _PAR  # noqa: E402  (NOTE [ numba threads ])
 
 
 @nb.njit(**_PAR)
@@ -23,7 +22,7 @@ def resample2d(x, iy, wy, ix, wx, y):  # pragma: no cover - compiled
     P = x.shape[0]
     OH, Ty = iy.shape
     OW, Tx = ix.shape
-    for p in nb.prange(P):
+    for p in range(P):
         for oh in range(OH):
             yr = y[p, oh]
             yr[:] = 0
@@ -44,7 +43,7 @@ def resample2d_adjoint(g, iy, wy, ix, wx, gx):  # pragma: no cover - compiled
     P = g.shape[0]
     OH, Ty = iy.shape
     OW, Tx = ix.shape
-    for p in nb.prange(P):
+    for p in range(P):
         for oh in range(OH):
             gr = g[p, oh]
             for t in range(Ty):
