@@ -11,30 +11,7 @@ import ember
 from .base import ErrorInput, OpInfo, SampleInput, make
 
 
-def _torch():
-    import torch  # noqa: PLC0415
-
-    return torch
-
-
-def _eye_like(a, n):
-    return a.new_tensor(np.eye(n, dtype=np.float64)).to(a.dtype)
-
-
-def _spd(a):
-    return a @ a.mT + 3 * _eye_like(a, a.shape[-1])
-
-
-def _sym(a):
-    return a + a.mT
-
-
-def _np_spd(a):
-    return a @ np.swapaxes(a, -1, -2) + 3 * np.eye(a.shape[-1])
-
-
-def _np_sym(a):
-    return a + np.swapaxes(a, -1, -2)
+from .linalg_decomp import _np_spd, _np_sym, _spd, _sym, _torch  # noqa: E402,F401  (shared sample helpers)
 
 
 def _wellcond(shape, dt, seed=0):
