@@ -91,3 +91,11 @@ def test_mixed_dtype_norms_and_prelu_raise_like_torch():
         F.prelu(x, ember.ones(1))
     # half inputs may carry float32 parameters, as in torch
     assert F.layer_norm(x.bfloat16(), [3], ember.ones(3)).dtype == ember.bfloat16
+
+
+def test_grad_fn_type_names_follow_torch():
+    x = ember.ones(2, requires_grad=True)
+    y = (x * 2).exp().sum()
+    assert type(y.grad_fn).__name__ == "SumBackward0" == y.grad_fn.name()
+    assert type(y.grad_fn.next_functions[0][0]).__name__ == "ExpBackward0"
+    assert type(ember.ones(1, requires_grad=True).sum().grad_fn.next_functions[0][0]).__name__ == "AccumulateGrad"

@@ -52,8 +52,15 @@ class Op(Node):
     #: half dtypes (``BF16`` or ``HALF``) whose forward runs on float32 copies (NOTE [ half precision ])
     compute_in_float32: tuple = ()
 
+    def __init_subclass__(cls, **kwargs):
+        # grad_fn objects are named like torch's (``type(t.grad_fn).__name__ == "MulBackward0"``); the op's own
+        # name stays available for error messages
+        super().__init_subclass__(**kwargs)
+        cls._op_name = cls.__name__
+        cls.__name__ = cls.__qualname__ = cls.__name__ + "Backward0"
+
     def name(self) -> str:
-        return type(self).__name__ + "Backward0"
+        return type(self).__name__
 
     # -- saved values ----------------------------------------------------------------------------------
     @property
@@ -94,7 +101,7 @@ class Op(Node):
         return self.inputs
 
     def backward(self, *grads):
-        raise RuntimeError(f"the derivative for '{type(self).__name__}' is not implemented")
+        raise RuntimeError(f"the derivative for '{type(self)._op_name}' is not implemented")
 
 
 def _unpack_output(node, packed):
@@ -320,7 +327,7 @@ def apply(cls, *ts, **params):
 
     t0 = ts[0]
     if t0.__class__ is not Tensor and not isinstance(t0, Tensor):
-        raise TypeError(f"{cls.__name__.lower()}(): argument 'input' (position 1) must be Tensor, not "
+        raise TypeError(f"{cls._op_name.lower()}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(t0).__name__}")
     a0 = t0._data
     xp = np if a0.__class__ is _ndarray else _xp_of(a0)
@@ -516,7 +523,7 @@ def _broadcast_error(cls, a, b, err):
             x = sa[-i] if i <= na else 1
             y = sb[-i] if i <= nb else 1
             if x != y and x != 1 and y != 1:
-                raise RuntimeError(f"{cls.__name__.lower()}: The size of tensor a ({x}) must match the size of "
+                raise RuntimeError(f"{cls._op_name.lower()}: The size of tensor a ({x}) must match the size of "
                                    f"tensor b ({y}) at non-singleton dimension {n - i}; shapes {sa} and {sb}") \
                     from None
     raise err

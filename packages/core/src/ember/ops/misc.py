@@ -160,7 +160,7 @@ class _NoGrad(Op):
     """Ops torch defines no derivative for: backward raises torch's error."""
 
     def backward(ctx, *g):
-        raise RuntimeError(f"derivative for aten::{type(ctx).__name__.lower()} is not implemented")
+        raise RuntimeError(f"derivative for aten::{type(ctx)._op_name.lower()} is not implemented")
 
 
 class Heaviside(_NoGrad):
@@ -333,7 +333,7 @@ class _IGamma(Op):
 
     def backward(ctx, g):
         if self_edge_requires_grad(ctx, 0):
-            raise NotImplementedError(f"the derivative for '{type(ctx).__name__.lower()}: input' is not implemented.")
+            raise NotImplementedError(f"the derivative for '{type(ctx)._op_name.lower()}: input' is not implemented.")
         a, x = ctx.inputs
         d = ((a - 1) * x.log() - x - a.lgamma()).exp()
         return None, g * d * type(ctx).sign
