@@ -135,3 +135,33 @@ def test_grid_sample_gradient_at_pixel_centres_and_borders_matches_torch():
                 (out * lib.arange(out.numel(), dtype=out.dtype).reshape(out.shape)).sum().backward()
                 grads.append(t.grad.numpy())
             np.testing.assert_allclose(grads[0], grads[1], rtol=1e-9 if dt == "float64" else 1e-4, atol=1e-6)
+
+
+def test_gather_scatter_with_zero_dim_index_address_one_element():
+    # tutorials build one-hot targets with ``zeros(n).scatter_(0, tensor(y), value=1)``: a 0-d index is one position
+    x = ember.tensor([1.0, 2.0, 3.0])
+    i = ember.tensor(1)
+    g = ember.gather(x, 0, i)
+    assert g.shape == () and g.item() == 2.0
+    np.testing.assert_array_equal(ember.zeros(3).scatter_(0, i, value=1).numpy(), [0.0, 1.0, 0.0])
+    np.testing.assert_array_equal(ember.zeros(3).scatter_add(0, i, ember.tensor(2.0)).numpy(), [0.0, 2.0, 0.0])
+    np.testing.assert_array_equal(ember.zeros(3).scatter(0, i, ember.tensor([4.0, 5.0])).numpy(), [0.0, 4.0, 0.0])
+
+
+def test_fused_loss_grad_fn_names_match_torch():
+    F = ember.nn.functional
+    x = ember.tensor([[0.2, 0.7, 0.1]], requires_grad=True)
+    t = ember.tensor([[0.0, 1.0, 0.0]])
+    y = ember.tensor([1])
+    assert type(F.binary_cross_entropy_with_logits(x, t).grad_fn).__name__ == "BinaryCrossEntropyWithLogitsBackward0"
+    assert type(F.binary_cross_entropy(x.sigmoid(), t).grad_fn).__name__ == "BinaryCrossEntropyBackward0"
+    assert type(F.mse_loss(x, t).grad_fn).__name__ == "MseLossBackward0"
+    assert type(F.nll_loss(x, y).grad_fn).__name__ == "NllLossBackward0"
+
+
+def test_t_grad_fn_is_named_like_torch():
+    x = ember.ones(2, 3, requires_grad=True)
+    y = x.t()
+    assert type(y.grad_fn).__name__ == "TBackward0" and y._base is x
+    (y * ember.arange(6.0).view(3, 2)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.arange(6.0).reshape(3, 2).T)

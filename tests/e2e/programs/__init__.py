@@ -40,4 +40,12 @@ PROGRAMS = [
     "graph_conv",
     "autograd_utilities",
     "spatial_transformer",
+    "tut_tensors",
+    "tut_autograd",
+    "tut_build_nn",
+    "tut_optimization",
+    "tut_save_load",
+    "tut_zero_grad_state_dict",
+    "tut_custom_dataset",
+    "tut_where_gather_casting",
 ]

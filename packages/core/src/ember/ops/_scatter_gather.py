@@ -219,8 +219,8 @@ def gather(input, dim: int, index, *, sparse_grad: bool = False):
     """``out[i][j] = input[index[i][j]][j]`` (for dim 0): values picked along ``dim`` at ``index``."""
     d = _wrap_dim(dim, input.ndim)
     _check_gather_index("gather", input, d, index)
-    if input.ndim == 0:
-        return reshape(gather(reshape(input, (1,)), 0, reshape(index, (-1,))), index.shape)
+    if input.ndim == 0 or index.ndim == 0:  # a 0-d index addresses one element, like a 1-element one
+        return reshape(gather(reshape(input, (-1,)), 0, reshape(index, (-1,))), index.shape)
     return apply(Gather, input, index, dim=d)
 
 
@@ -307,6 +307,8 @@ def _scatter(op, input, dim, index, src, reduce, include_self=True):
         out = _scatter(op, reshape(input, (1,)), 0, reshape(index, (-1,)), reshape(src, (-1,)), reduce,
                        include_self)
         return reshape(out, ())
+    if index.ndim == 0:  # a 0-d index addresses one element (1-d input only, checked above)
+        index, src = reshape(index, (1,)), reshape(src, (-1,))
     if src._data.shape != index._data.shape:  # only the leading index-shaped block of src is used
         src = apply(Slice, src, key=tuple(slice(0, n) for n in index._data.shape) + (Ellipsis,))
     return apply(ScatterReduce, input, index, src, dim=d, reduce=reduce, include_self=bool(include_self))

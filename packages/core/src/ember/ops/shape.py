@@ -153,10 +153,14 @@ def transpose(input, dim0: int, dim1: int):
 swapaxes = swapdims = transpose
 
 
+# ``t()``: a Transpose whose grad_fn is named ``TBackward0`` as in torch; private so ``ember.T`` is not exported
+_T = type("T", (Transpose,), {"__module__": __name__})
+
+
 def t(input):
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else input.view(input.shape)
+    return apply(_T, input, d0=0, d1=1) if input.ndim == 2 else input.view(input.shape)
 
 
 def adjoint(input):

@@ -101,7 +101,7 @@ def _float_pair(a: Tensor, b: Tensor):
 
 
 # -- fused: mse ---------------------------------------------------------------------------------------------
-class MSELoss(Op):
+class MseLoss(Op):
     save_inputs = (0, 1)
 
     def forward(ctx, xp, x, t, reduction="mean"):
@@ -124,7 +124,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, redu
     if weight is not None:
         d = input - target
         return _reduce(d * d * weight, reduction)
-    return apply(MSELoss, input, target, reduction=reduction)
+    return apply(MseLoss, input, target, reduction=reduction)
 
 
 # -- fused: binary cross entropy ----------------------------------------------------------------------------
@@ -133,7 +133,7 @@ def _softplus_neg(x: Tensor) -> Tensor:
     return (-x).clamp(min=0) + (-(x.abs())).exp().log1p()
 
 
-class BCEWithLogits(Op):
+class BinaryCrossEntropyWithLogits(Op):
     save_inputs = (0, 1, 2, 3)
 
     def forward(ctx, xp, x, t, w=None, pw=None, reduction="mean"):
@@ -187,10 +187,10 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         weight = weight.to(dt)
     if pos_weight is not None and pos_weight.dtype != dt:
         pos_weight = pos_weight.to(dt)
-    return apply(BCEWithLogits, input, target, weight, pos_weight, reduction=reduction)
+    return apply(BinaryCrossEntropyWithLogits, input, target, weight, pos_weight, reduction=reduction)
 
 
-class BCE(Op):
+class BinaryCrossEntropy(Op):
     save_inputs = (0, 1, 2)
 
     def forward(ctx, xp, x, t, w=None, reduction="mean"):
@@ -235,7 +235,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         except ValueError:
             raise RuntimeError(f"weight of shape {list(weight.shape)} cannot be broadcast to input of shape "
                                f"{list(input.shape)}") from None
-    return apply(BCE, input, target, weight, reduction=reduction)
+    return apply(BinaryCrossEntropy, input, target, weight, reduction=reduction)
 
 
 # -- fused: nll / cross entropy -----------------------------------------------------------------------------
@@ -353,7 +353,7 @@ def _class_grad_scale(ctx, g: Tensor) -> Tensor:
     return c
 
 
-class NLLLoss(Op):
+class NllLoss(Op):
     def forward(ctx, xp, x, t, w=None, ignore_index=-100, reduction="mean", w_rg=False):
         ctx.w_rg = w_rg
         cdim = 1 if x.ndim >= 2 else 0
@@ -516,7 +516,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     _check_class_target(input, target, weight)
     if weight is not None and weight.dtype != input.dtype:
         weight = weight.to(input.dtype)
-    return apply(NLLLoss, input, target, weight, ignore_index=ignore_index, reduction=reduction,
+    return apply(NllLoss, input, target, weight, ignore_index=ignore_index, reduction=reduction,
                  w_rg=weight is not None and weight._rg)
 
 
