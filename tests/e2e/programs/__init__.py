@@ -48,4 +48,10 @@ PROGRAMS = [
     "tut_zero_grad_state_dict",
     "tut_custom_dataset",
     "tut_where_gather_casting",
+    "vit_patch",
+    "model_surgery",
+    "imbalanced_data",
+    "einsum_attention",
+    "seq_cnn_gru",
+    "metric_utils",
 ]
