@@ -7,7 +7,7 @@ from ..._tensor import Tensor
 from ...ops.creation import empty
 from .. import functional as F
 from .. import init
-from ..parameter import Parameter, UninitializedParameter
+from ..parameter import Parameter
 from .lazy import LazyModuleMixin
 from .module import Module
 
@@ -220,10 +220,8 @@ class _LazyConvMixin(LazyModuleMixin):
                  bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None) -> None:
         # the eager constructor with in/out_channels=0 builds empty parameters; swap in uninitialized ones
         super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode)
-        self.weight = UninitializedParameter(device=device, dtype=dtype)
         self.out_channels = out_channels
-        if bias:
-            self.bias = UninitializedParameter(device=device, dtype=dtype)
+        self._uninitialize(bias, device, dtype)
 
     def reset_parameters(self) -> None:
         if not self.has_uninitialized_params() and self.in_channels != 0:

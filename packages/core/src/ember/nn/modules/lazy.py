@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 
-from ..parameter import is_lazy
+from ..parameter import UninitializedParameter, is_lazy
 
 __all__ = ["LazyModuleMixin"]
 
@@ -16,6 +16,12 @@ class LazyModuleMixin:
     """
 
     cls_to_become = None
+
+    def _uninitialize(self, bias: bool, device=None, dtype=None) -> None:
+        """Replace the placeholder parameters the eager constructor built (with 0 input features/channels)."""
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
