@@ -89,7 +89,8 @@ class Matmul(Op):
             ga = g.unsqueeze(-1) * _c(b)
             gb = (_h(a) @ g.unsqueeze(-1)).squeeze(-1)
             return ga, gb
-        return g @ _h(b), _h(a) @ g
+        need_a, need_b = ctx.needs_input_grad
+        return (g @ _h(b) if need_a else None), (_h(a) @ g if need_b else None)
 
 
 def matmul(input, other, *, out=None):

@@ -62,6 +62,12 @@ class Op(Node):
     def name(self) -> str:
         return type(self).__name__
 
+    @property
+    def needs_input_grad(self) -> tuple:
+        """Which inputs need a gradient (torch's ``ctx.needs_input_grad``): backward may return None for the
+        others and skip their work (e.g. the data side of a matmul)."""
+        return tuple(e is not None for e in self.next_functions)
+
     # -- saved values ----------------------------------------------------------------------------------
     @property
     def inputs(self):

@@ -45,10 +45,10 @@ class Linear(Op):
             return g.unsqueeze(-1) * w, (g.reshape(-1, 1) * x.reshape(-1, k)).sum(0), None
         n = w.shape[0]
         g2 = g.reshape(-1, n)
-        nf = ctx.next_functions  # skip the matmuls of inputs that need no grad (torch's needs_input_grad)
-        gx = (g2 @ w).reshape(x.shape) if nf[0] is not None else None
-        gw = g2.mT @ x.reshape(-1, k) if nf[1] is not None else None
-        gb = g2.sum(0) if ctx.has_bias and nf[2] is not None else None
+        need_x, need_w, need_b = ctx.needs_input_grad  # skip the matmuls of inputs that need no grad
+        gx = (g2 @ w).reshape(x.shape) if need_x else None
+        gw = g2.mT @ x.reshape(-1, k) if need_w else None
+        gb = g2.sum(0) if ctx.has_bias and need_b else None
         return gx, gw, gb
 
 
